@@ -1,0 +1,18 @@
+/**
+ * The registered architecture kinds. Explicit list, no import side effects:
+ * adding a kind means adding its definition here.
+ */
+import type { CommonParams, KindDefinition } from './kind.js';
+import { systolic } from './systolic/index.js';
+
+const kinds: readonly KindDefinition<CommonParams>[] = [systolic as unknown as KindDefinition<CommonParams>];
+
+/** Every registered kind, in a stable order. */
+export function allKinds(): readonly KindDefinition<CommonParams>[] {
+  return kinds;
+}
+
+/** The kind named `name`, or undefined. */
+export function findKind(name: string): KindDefinition<CommonParams> | undefined {
+  return kinds.find((k) => k.kind === name);
+}
