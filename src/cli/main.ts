@@ -10,7 +10,7 @@ import { formatProblem, InputError } from '../core/errors.js';
 import { allKinds, findKind } from '../kinds/registry.js';
 import { toCsv, slug, writeFileAtomic } from '../report/files.js';
 import { runRows } from '../report/rows.js';
-import { runTable, summaryTable } from '../report/table.js';
+import { compactStyle, runTable, summaryTable } from '../report/table.js';
 import { compareRuns, runLabels } from '../sim/compare.js';
 import { simulate, type RunResult } from '../sim/run.js';
 import { builtinWorkloads, loadWorkload } from '../workload/load.js';
@@ -48,7 +48,7 @@ const common = (y: Argv) =>
     .option('out', { type: 'string', default: 'results', describe: 'Directory for CSV and JSON results' });
 
 function kindTable(): string {
-  const t = new Table({ head: ['kind', 'summary'], style: { head: [], border: [] } });
+  const t = new Table({ head: ['kind', 'summary'], ...compactStyle });
   for (const k of allKinds()) t.push([k.kind, k.summary]);
   return t.toString();
 }
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<void> {
         writeFileAtomic(file, toCsv(rows));
         if (a.format === 'csv') process.stdout.write(toCsv(rows));
         else {
-          const t = new Table({ head: ['layer', ...runs.slice(1).map((r) => `${r.arch.name} speedup`), ...runs.slice(1).map((r) => `${r.arch.name} energy ratio`)], style: { head: [], border: [] } });
+          const t = new Table({ head: ['layer', ...runs.slice(1).map((r) => `${r.arch.name} speedup`), ...runs.slice(1).map((r) => `${r.arch.name} energy ratio`)], ...compactStyle });
           for (const row of rows) {
             t.push([String(row.layer), ...runs.slice(1).map((_, i) => (row[`${compareName(runs, i + 1)}_speedup`] as number).toFixed(3)), ...runs.slice(1).map((_, i) => (row[`${compareName(runs, i + 1)}_energy_ratio`] as number).toFixed(3))]);
           }
@@ -143,7 +143,7 @@ export async function main(argv: string[]): Promise<void> {
       (a) => {
         const kind = findKind(a.kind);
         if (!kind) throw InputError.one('describe', '', `unknown kind "${a.kind}" (known: ${allKinds().map((k) => k.kind).join(', ')})`);
-        const t = new Table({ head: ['parameter', 'type', 'unit', 'default', 'description', 'source'], colWidths: [26, 18, 12, 12, 44, 40], wordWrap: true, style: { head: [], border: [] } });
+        const t = new Table({ head: ['parameter', 'type', 'unit', 'default', 'description', 'source'], colWidths: [26, 18, 12, 12, 44, 40], wordWrap: true, ...compactStyle });
         for (const r of describeSchema(kind.schema)) t.push([r.path, r.type, r.unit, r.default, r.description, r.source]);
         console.log(`${kind.kind}: ${kind.summary}\n${t.toString()}`);
       },

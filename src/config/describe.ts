@@ -31,8 +31,8 @@ function typeOf(s: JsonSchema): string {
   const t = Array.isArray(s.type) ? s.type.join(' | ') : (s.type ?? (s.anyOf ? s.anyOf.map(typeOf).join(' | ') : 'any'));
   const bounds: string[] = [];
   if (s.exclusiveMinimum !== undefined) bounds.push(`> ${s.exclusiveMinimum}`);
-  if (s.minimum !== undefined) bounds.push(`≥ ${s.minimum}`);
-  if (s.maximum !== undefined) bounds.push(`≤ ${s.maximum}`);
+  if (s.minimum !== undefined && s.minimum > Number.MIN_SAFE_INTEGER) bounds.push(`≥ ${s.minimum}`);
+  if (s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER) bounds.push(`≤ ${s.maximum}`);
   return bounds.length ? `${t} (${bounds.join(', ')})` : t;
 }
 

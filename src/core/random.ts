@@ -62,10 +62,11 @@ export class Rng {
       st = r.state;
       words.push(r.value);
     }
-    this.s0 = words[0] ?? 0;
-    this.s1 = words[1] ?? 0;
-    this.s2 = words[2] ?? 0;
-    this.s3 = words[3] ?? 0;
+    // `| 0` keeps the fields int32 (unsigned values above 2^31 would make V8 store them as doubles).
+    this.s0 = (words[0] ?? 0) | 0;
+    this.s1 = (words[1] ?? 0) | 0;
+    this.s2 = (words[2] ?? 0) | 0;
+    this.s3 = (words[3] ?? 0) | 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state is a fixed point
   }
 

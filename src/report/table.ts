@@ -11,6 +11,12 @@ export function fmt(v: number, digits = 3): string {
   return v.toLocaleString('en-US', { maximumSignificantDigits: Math.max(digits, Math.ceil(Math.log10(a + 1))) });
 }
 
+/** Box style without lines between body rows. */
+export const compactStyle = {
+  style: { head: [] as string[], border: [] as string[] },
+  chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+};
+
 const head = ['layer', 'op', 'MACs', 'cycles', 'stall cycles', 'util %', 'energy µJ', 'GFLOPS', 'GFLOPS/W'];
 
 function line(l: LayerResult): string[] {
@@ -19,7 +25,7 @@ function line(l: LayerResult): string[] {
 
 /** Per-layer table with the total row. */
 export function runTable(r: RunResult): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
+  const t = new Table({ head, ...compactStyle });
   for (const l of r.layers) t.push(line(l));
   t.push(line(r.total));
   return `${r.arch.name} (${r.arch.kind}, ${r.arch.hash}) on ${r.workload.name}, batch ${r.workload.batch}\n${t.toString()}`;
@@ -29,7 +35,7 @@ export function runTable(r: RunResult): string {
 export function summaryTable(runs: readonly RunResult[]): string {
   const t = new Table({
     head: ['design', 'kind', 'workload', 'cycles', 'ms', 'energy mJ', 'util %', 'GFLOPS', 'GFLOPS/W', 'speedup', 'energy ratio'],
-    style: { head: [], border: [] },
+    ...compactStyle,
   });
   const base = runs[0];
   for (const r of runs) {
