@@ -45,6 +45,7 @@ export function splitmix32(state: number): { state: number; value: number } {
 }
 
 const TWO32 = 4294967296;
+const INV32 = 1 / TWO32;
 
 /** xoshiro128** (Blackman & Vigna), seeded through splitmix32. Period 2^128 − 1. */
 export class Rng {
@@ -90,8 +91,23 @@ export class Rng {
     return this.nextU32() / TWO32;
   }
 
-  /** Uniform integer in [0, n), without modulo bias; `n` must be an integer in [1, 2^32]. */
+  /** Uniform integer in [0, n), without bias; `n` must be an integer in [1, 2^32]. */
   int(n: number): number {
+    if (n <= 0x200000 && n >= 1) {
+      // Lemire's multiply-and-reject: x·n < 2^53 is exact in a double.
+      let m = this.nextU32() * n;
+      let hi = Math.floor(m * INV32);
+      let lo = m - hi * TWO32;
+      if (lo < n) {
+        const threshold = (TWO32 - n) % n;
+        while (lo < threshold) {
+          m = this.nextU32() * n;
+          hi = Math.floor(m * INV32);
+          lo = m - hi * TWO32;
+        }
+      }
+      return hi;
+    }
     if (!(n >= 1 && n <= TWO32 && Number.isInteger(n))) throw new RangeError(`Rng.int: bad bound ${n}`);
     const limit = TWO32 - (TWO32 % n);
     let x = this.nextU32();
