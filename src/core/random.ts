@@ -46,6 +46,8 @@ export function splitmix32(state: number): { state: number; value: number } {
 
 const TWO32 = 4294967296;
 const INV32 = 1 / TWO32;
+const TWO16 = 65536;
+const INV16 = 1 / TWO16;
 
 /** xoshiro128** (Blackman & Vigna), seeded through splitmix32. Period 2^128 − 1. */
 export class Rng {
@@ -91,28 +93,51 @@ export class Rng {
     return this.nextU32() / TWO32;
   }
 
-  /** Uniform integer in [0, n), without bias; `n` must be an integer in [1, 2^32]. */
+  /** Uniform integer in [0, n), without bias (Lemire's multiply-and-reject); `n` must be an integer in [1, 2^32]. */
   int(n: number): number {
-    if (n <= 0x200000 && n >= 1) {
-      // Lemire's multiply-and-reject: x·n < 2^53 is exact in a double.
-      let m = this.nextU32() * n;
-      let hi = Math.floor(m * INV32);
-      let lo = m - hi * TWO32;
-      if (lo < n) {
-        const threshold = (TWO32 - n) % n;
-        while (lo < threshold) {
-          m = this.nextU32() * n;
-          hi = Math.floor(m * INV32);
-          lo = m - hi * TWO32;
-        }
+    if (!(n >= 1 && n <= TWO32) || Math.floor(n) !== n) throw new RangeError(`Rng.int: bad bound ${n}`);
+    if (n <= 0x200000) {
+      // x·n < 2^53: the product is exact in one double.
+      for (;;) {
+        const m = this.nextU32() * n;
+        const hi = Math.floor(m * INV32);
+        const lo = m - hi * TWO32;
+        if (lo >= n || lo >= (TWO32 - n) % n) return hi;
       }
-      return hi;
     }
-    if (!(n >= 1 && n <= TWO32 && Number.isInteger(n))) throw new RangeError(`Rng.int: bad bound ${n}`);
-    const limit = TWO32 - (TWO32 % n);
-    let x = this.nextU32();
-    while (x >= limit) x = this.nextU32();
-    return x % n;
+    for (;;) {
+      // The 64-bit product x·n as hi·2^32 + lo, exactly, from 16-bit halves of x.
+      const x = this.nextU32();
+      const p0 = (x & 0xffff) * n;
+      const p0h = Math.floor(p0 * INV16);
+      const t = (x >>> 16) * n + p0h;
+      const hi = Math.floor(t * INV16);
+      const lo = (t - hi * TWO16) * TWO16 + (p0 - p0h * TWO16);
+      if (lo >= n || lo >= (TWO32 - n) % n) return hi;
+    }
+  }
+
+  /** Fills `out` with successive {@link nextU32} values (the same sequence, faster in bulk). */
+  fillU32(out: Uint32Array): void {
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      out[i] = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
   }
 }
 

@@ -71,27 +71,36 @@ function transferCycles(words: number, port: PortConfig): Cycles {
  */
 export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[], output: PortConfig): PipelineResult {
   const engine = new EventEngine();
-  // Split every tile's input demand into chunks of at most half a buffer.
+  const nPorts = inputs.length;
+  // Split every tile's input demand into chunks of at most half a buffer; remember each tile's chunk range per port.
   const chunks: Chunk[][] = inputs.map(() => []);
-  const firstChunk: number[][] = inputs.map(() => []);
+  const lo: Int32Array[] = inputs.map(() => new Int32Array(tiles.length));
+  const hi: Int32Array[] = inputs.map(() => new Int32Array(tiles.length));
   tiles.forEach((t, ti) => {
-    inputs.forEach((port, pi) => {
+    for (let pi = 0; pi < nPorts; pi++) {
+      const port = inputs[pi]!;
+      const list = chunks[pi]!;
       const words = t.fetchWords[pi] ?? 0;
-      firstChunk[pi]!.push(chunks[pi]!.length);
-      if (words === 0) return;
-      const n = port.wordsPerCycle === Infinity ? 1 : Math.max(1, Math.ceil(words / Math.max(1, port.halfWords)));
-      for (let c = 0; c < n; c++) {
+      lo[pi]![ti] = list.length;
+      if (words > 0) {
+        const n = port.wordsPerCycle === Infinity ? 1 : Math.max(1, Math.ceil(words / Math.max(1, port.halfWords)));
         const w = Math.ceil(words / n);
-        chunks[pi]!.push({ tile: ti, upTo: (c + 1) / n, words: Math.min(w, words - c * w), arrival: Infinity, freed: Infinity });
+        for (let c = 0; c < n; c++) {
+          list.push({ tile: ti, upTo: (c + 1) / n, words: Math.min(w, words - c * w), arrival: Infinity, freed: Infinity });
+        }
       }
-    });
+      hi[pi]![ti] = list.length;
+    }
   });
 
   // Fetches: each port serves its chunks in order, once the half they fill is free.
+  // One event per chunk: its arrival, which also starts the port's next transfer.
   const portFree = inputs.map(() => 0);
   const nextFetch = inputs.map(() => 0);
-  const waiting: Array<(() => void) | undefined> = [];
+  const waiting: Array<(() => void) | undefined> = inputs.map(() => undefined);
+  const fetching = inputs.map(() => false);
   const tryFetch = (pi: number, now: Cycles) => {
+    if (fetching[pi]) return; // the transfer in flight starts the next one when it lands
     const list = chunks[pi]!;
     const k = nextFetch[pi]!;
     const ch = list[k];
@@ -102,62 +111,71 @@ export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[
     const done = start + transferCycles(ch.words, inputs[pi]!);
     portFree[pi] = done;
     nextFetch[pi] = k + 1;
-    engine.at(done, () => {
+    fetching[pi] = true;
+    engine.at(done, (t) => {
       ch.arrival = done;
+      fetching[pi] = false;
+      tryFetch(pi, t);
       waiting[pi]?.();
     });
-    engine.at(start, (t) => tryFetch(pi, t), 1);
   };
 
   let inputStall = 0;
   let outputStall = 0;
   let computeCycles = 0;
   let drainFree = 0;
-  const drainDone: Cycles[] = [];
+  const drainDone = new Float64Array(tiles.length);
+
+  // The fractions of a tile's compute at which a chunk of some port runs out.
+  const segmentsOf = (ti: number): number[] => {
+    let multi = false;
+    for (let pi = 0; pi < nPorts; pi++) if (hi[pi]![ti]! - lo[pi]![ti]! > 1) multi = true;
+    if (!multi) return [1];
+    const bounds = new Set<number>([1]);
+    for (let pi = 0; pi < nPorts; pi++) for (let k = lo[pi]![ti]!; k < hi[pi]![ti]!; k++) bounds.add(chunks[pi]![k]!.upTo);
+    return [...bounds].sort((a, b) => a - b);
+  };
 
   // Compute: walk tiles; within a tile, advance segment by segment as chunks arrive.
   const runTile = (ti: number, start: Cycles) => {
     const tile = tiles[ti];
     if (!tile) return;
-    const bounds = new Set<number>([1]);
-    inputs.forEach((_, pi) => {
-      for (let k = firstChunk[pi]![ti]!; k < chunks[pi]!.length && chunks[pi]![k]!.tile === ti; k++) bounds.add(chunks[pi]![k]!.upTo);
-    });
-    const segs = [...bounds].sort((a, b) => a - b);
+    const segs = segmentsOf(ti);
     let done = 0;
     let si = 0;
     // When the previous segment (or the tile) could hand over: waits past it are stalls.
     let handover = start;
-    const step = (now: Cycles) => {
+    const step = () => {
       const frac = segs[si]!;
       // Chunks this segment needs: every chunk of this tile whose range starts before `frac`.
-      let ready = now;
-      for (let pi = 0; pi < inputs.length; pi++) {
-        for (let k = firstChunk[pi]![ti]!; k < chunks[pi]!.length && chunks[pi]![k]!.tile === ti; k++) {
-          const ch = chunks[pi]![k]!;
-          const startsAt = k === firstChunk[pi]![ti]! ? 0 : chunks[pi]![k - 1]!.upTo;
-          if (startsAt < frac && ch.arrival === Infinity) {
+      let ready = handover;
+      for (let pi = 0; pi < nPorts; pi++) {
+        const list = chunks[pi]!;
+        for (let k = lo[pi]![ti]!; k < hi[pi]![ti]!; k++) {
+          const startsAt = k === lo[pi]![ti]! ? 0 : list[k - 1]!.upTo;
+          if (startsAt >= frac) break;
+          const arrival = list[k]!.arrival;
+          if (arrival === Infinity) {
             waiting[pi] = () => {
               waiting[pi] = undefined;
               engine.at(engine.now, step, 2);
             };
             return;
           }
-          if (startsAt < frac) ready = Math.max(ready, ch.arrival);
+          if (arrival > ready) ready = arrival;
         }
       }
-      ready = Math.max(ready, handover);
       inputStall += ready - handover;
       const len = Math.round(tile.computeCycles * frac) - done;
       done += len;
       computeCycles += len;
-      const end = ready + len;
-      handover = end;
-      engine.at(end, (t) => {
+      handover = ready + len;
+      engine.at(handover, (t) => {
         // Chunks fully used by this segment free their half.
-        for (let pi = 0; pi < inputs.length; pi++) {
-          for (let k = firstChunk[pi]![ti]!; k < chunks[pi]!.length && chunks[pi]![k]!.tile === ti; k++) {
-            const ch = chunks[pi]![k]!;
+        for (let pi = 0; pi < nPorts; pi++) {
+          const list = chunks[pi]!;
+          for (let k = lo[pi]![ti]!; k < hi[pi]![ti]!; k++) {
+            const ch = list[k]!;
             if (ch.upTo <= frac && ch.freed === Infinity) {
               ch.freed = t;
               tryFetch(pi, t);
@@ -166,7 +184,7 @@ export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[
         }
         si++;
         if (si < segs.length) {
-          step(t);
+          step();
           return;
         }
         // Tile done: its outputs need the half drained two tiles ago.
@@ -176,13 +194,14 @@ export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[
         const dStart = Math.max(finish, drainFree);
         drainFree = dStart + transferCycles(tile.drainWords, output);
         drainDone[ti] = drainFree;
-        engine.at(finish, (f) => runTile(ti + 1, f), 3);
+        if (finish === t) runTile(ti + 1, t);
+        else engine.at(finish, (f) => runTile(ti + 1, f), 3);
       });
     };
-    step(start);
+    step();
   };
 
-  inputs.forEach((_, pi) => tryFetch(pi, 0));
+  for (let pi = 0; pi < nPorts; pi++) tryFetch(pi, 0);
   engine.at(0, (t) => runTile(0, t), 3);
   const lastCompute = engine.run();
   const endCycle = Math.max(lastCompute, drainFree);

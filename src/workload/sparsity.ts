@@ -140,6 +140,10 @@ export function activationShape(layer: Layer): TensorShape {
 // ---------------------------------------------------------------------------
 // Selection primitives (all write into a zeroed range of `out`).
 
+/** Ranges at least this long use one sequential pass when the smaller of kept/dropped exceeds len / SEQUENTIAL_RATIO (fewer random draws than Floyd, no cache misses). */
+const SEQUENTIAL_MIN_LEN = 256;
+const SEQUENTIAL_RATIO = 4;
+
 /** Marks with `v` exactly `count` distinct random positions of out[off, off+len), all ≠ v beforehand (Floyd's algorithm). */
 function floyd(out: Uint8Array, off: number, len: number, count: number, rng: Rng, v: number): void {
   for (let j = len - count; j < len; j++) {
@@ -149,11 +153,43 @@ function floyd(out: Uint8Array, off: number, len: number, count: number, rng: Rn
   }
 }
 
-/** Sets exactly `count` uniformly chosen positions of the zeroed range out[off, off+len) to 1. */
+/** Scratch buffer of random words for {@link sequential}. */
+const words = new Uint32Array(4096);
+const TWO32 = 4294967296;
+
+/**
+ * Marks exactly `count` of out[off, off+len) with 1 in one sequential pass,
+ * keeping each position with probability still-needed / still-left (Knuth's
+ * selection sampling): a uniform subset, and the count is exact.
+ */
+function sequential(out: Uint8Array, off: number, len: number, count: number, rng: Rng): void {
+  let need = count;
+  let i = 0;
+  while (i < len && need > 0) {
+    rng.fillU32(words);
+    const end = Math.min(len, i + words.length);
+    for (let j = 0; i < end; i++, j++) {
+      const keep = +((words[j] as number) * (len - i) < need * TWO32);
+      out[off + i] = keep;
+      need -= keep;
+    }
+  }
+}
+
+/**
+ * Sets exactly `count` uniformly chosen positions of the zeroed range
+ * out[off, off+len) to 1: Floyd's algorithm on the smaller of the kept and
+ * dropped sets where that is small, one sequential pass otherwise.
+ */
 function selectRange(out: Uint8Array, off: number, len: number, count: number, rng: Rng): void {
   if (count <= 0 || len <= 0) return;
   if (count >= len) {
     out.fill(1, off, off + len);
+    return;
+  }
+  const minority = Math.min(count, len - count);
+  if (len >= SEQUENTIAL_MIN_LEN && minority * SEQUENTIAL_RATIO > len) {
+    sequential(out, off, len, count, rng);
   } else if (2 * count > len) {
     out.fill(1, off, off + len);
     floyd(out, off, len, len - count, rng, 0);
