@@ -143,7 +143,7 @@ export async function main(argv: string[]): Promise<void> {
       (a) => {
         const kind = findKind(a.kind);
         if (!kind) throw InputError.one('describe', '', `unknown kind "${a.kind}" (known: ${allKinds().map((k) => k.kind).join(', ')})`);
-        const t = new Table({ head: ['parameter', 'type', 'unit', 'default', 'description', 'source'], colWidths: [26, 18, 12, 12, 44, 40], wordWrap: true, ...compactStyle });
+        const t = new Table({ head: ['parameter', 'type', 'unit', 'default', 'description', 'source'], colWidths: [26, 18, 14, 12, 44, 40], wordWrap: true, ...compactStyle });
         for (const r of describeSchema(kind.schema)) t.push([r.path, r.type, r.unit, r.default, r.description, r.source]);
         console.log(`${kind.kind}: ${kind.summary}\n${t.toString()}`);
       },
