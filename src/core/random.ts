@@ -117,13 +117,13 @@ export class Rng {
     }
   }
 
-  /** Fills `out` with successive {@link nextU32} values (the same sequence, faster in bulk). */
-  fillU32(out: Uint32Array): void {
+  /** Fills out[start, end) with successive {@link nextU32} values (the same sequence, faster in bulk). */
+  fillU32(out: Uint32Array, start = 0, end = out.length): void {
     let s0 = this.s0;
     let s1 = this.s1;
     let s2 = this.s2;
     let s3 = this.s3;
-    for (let i = 0; i < out.length; i++) {
+    for (let i = start; i < end; i++) {
       const m = Math.imul(s1, 5);
       out[i] = Math.imul((m << 7) | (m >>> 25), 9);
       const t = s1 << 9;

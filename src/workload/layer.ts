@@ -221,7 +221,9 @@ export function resolveNetwork(net: NetworkSpec, origin: string): Workload {
     const path = `layers[${index}]`;
     const batch = spec.batch ?? net.batch;
     const inputs = resolveOperand(spec.inputs, d.inputs);
-    const outputs = resolveOperand(spec.outputs, d.outputs ?? d.inputs);
+    // Outputs take the activations' number format by default, not their sparsity or sensitivity.
+    const inFmt = d.inputs && { format: d.inputs.format, storageBits: d.inputs.storageBits, computeBits: d.inputs.computeBits };
+    const outputs = resolveOperand(spec.outputs, d.outputs ?? inFmt);
     if (isMacOp(spec.op)) {
       const conv = convGeometry(spec, batch, origin, path);
       const cg = conv.c / conv.groups;

@@ -6,7 +6,8 @@
  * name, operand name) (src/core/random.ts), so a mask depends only on those and
  * on the layer's shape and operand spec — never on the order layers are
  * materialized in. Each mask is computed once, on first request, and cached per
- * layer object; the returned arrays are shared and must not be mutated.
+ * layer object (and seed, so a sweep over seeds keeps every mask it drew until
+ * the layer is dropped); the returned arrays are shared and must not be mutated.
  *
  * Layouts: weights K×(C/groups)×R×S (a filter's C/g·R·S elements — its
  * reduction dimension — are contiguous); inputs N×C×H×W. Mask bytes are 1 for a
@@ -31,7 +32,7 @@
  *   order (the innermost W dimension — groups stay inside one W row when m
  *   divides W; for fc inputs that is C, the reduction dimension). A row's last
  *   group, if shorter (L < m), keeps round(n·L/m). The density is n/m: if the
- *   trace's density disagrees, n/m wins.
+ *   trace's density disagrees, n/m wins (n = 0 gives an all-zero mask).
  * - `block` {block: [br, bc]}: weights as a K × (C/g·R·S) matrix, activations as
  *   N·C planes of H × W; tiled into br×bc blocks (edge blocks partial), of which
  *   keepCount(density, blocks) whole blocks are kept.
@@ -56,7 +57,7 @@
  * beyond their element count; their inputs are viewed as N × (elements/N) × 1 × 1
  * (each element its own channel).
  */
-import { Rng, rngFor } from '../core/random.js';
+import { rngFor, type Rng } from '../core/random.js';
 import type { Layer, Operand, Workload } from './layer.js';
 import type { SparsityPattern } from './trace.js';
 
@@ -142,7 +143,7 @@ export function activationShape(layer: Layer): TensorShape {
 
 /** Ranges at least this long use one sequential pass when the smaller of kept/dropped exceeds len / SEQUENTIAL_RATIO (fewer random draws than Floyd, no cache misses). */
 const SEQUENTIAL_MIN_LEN = 256;
-const SEQUENTIAL_RATIO = 4;
+const SEQUENTIAL_RATIO = 3;
 
 /** Marks with `v` exactly `count` distinct random positions of out[off, off+len), all ≠ v beforehand (Floyd's algorithm). */
 function floyd(out: Uint8Array, off: number, len: number, count: number, rng: Rng, v: number): void {
@@ -166,8 +167,8 @@ function sequential(out: Uint8Array, off: number, len: number, count: number, rn
   let need = count;
   let i = 0;
   while (i < len && need > 0) {
-    rng.fillU32(words);
     const end = Math.min(len, i + words.length);
+    rng.fillU32(words, 0, end - i);
     for (let j = 0; i < end; i++, j++) {
       const keep = +((words[j] as number) * (len - i) < need * TWO32);
       out[off + i] = keep;

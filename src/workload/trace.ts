@@ -51,7 +51,7 @@ export const sparsityPatternSchema = z.union([
   z.object({ type: z.literal('filter') }).strict(),
   z.object({ type: z.literal('channel') }).strict(),
   z.object({ type: z.literal('per-channel-uniform') }).strict(),
-  z.object({ type: z.literal('nm'), n: nonNegInt, m: posInt }).strict().refine((p) => p.n <= p.m, 'n must not exceed m'),
+  z.object({ type: z.literal('nm'), n: posInt, m: posInt }).strict().refine((p) => p.n <= p.m, 'n must not exceed m'),
   z.object({ type: z.literal('block'), block: z.tuple([posInt, posInt]) }).strict(),
   z.object({ type: z.literal('simd-group'), width: posInt }).strict(),
 ]);
