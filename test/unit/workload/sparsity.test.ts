@@ -76,7 +76,7 @@ const patternArb: fc.Arbitrary<SparsityPattern> = fc.oneof(
   ),
   fc
     .integer({ min: 1, max: 8 })
-    .chain((m) => fc.integer({ min: 0, max: m }).map((n): SparsityPattern => ({ type: 'nm', n, m }))),
+    .chain((m) => fc.integer({ min: 1, max: m }).map((n): SparsityPattern => ({ type: 'nm', n, m }))),
   fc
     .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }))
     .map(([br, bc]): SparsityPattern => ({ type: 'block', block: [br, bc] })),
