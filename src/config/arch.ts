@@ -57,7 +57,7 @@ function readRaw(file: string, chain: string[]): Obj {
   const { extends: parent, ...own } = data;
   if (parent === undefined) return own;
   if (typeof parent !== 'string') throw InputError.one(file, 'extends', 'expected a file path or preset name');
-  const base = readRaw(archFile(parent, file), [...chain, file]);
+  const base = readRaw(resolve(archFile(parent, file)), [...chain, file]);
   return deepMerge(base, own);
 }
 
@@ -114,5 +114,15 @@ export function qualifyArch(data: Obj, file: string): QualifiedArch<CommonParams
 /** Loads an architecture description (file or preset) with `--set` overrides applied. */
 export function loadArch(ref: string, sets: readonly string[] = []): QualifiedArch<CommonParams> {
   const file = archFile(ref);
-  return qualifyArch(applyOverrides(readRaw(file, []), sets), file);
+  const data = applyOverrides(readRaw(resolve(file), []), sets);
+  try {
+    return qualifyArch(data, file);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    // A problem at a path given on the command line belongs to --set, not to the file.
+    const setPaths = sets.map((s) => s.slice(0, s.indexOf('=')).trim());
+    throw new InputError(
+      e.problems.map((p) => (setPaths.some((sp) => p.path === sp || p.path.startsWith(`${sp}.`)) ? { ...p, file: '--set' } : p)),
+    );
+  }
 }

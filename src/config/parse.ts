@@ -4,7 +4,7 @@
  * keys are schema errors (schemas are strict).
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError, joinPath, type Problem } from '../core/errors.js';
 
@@ -21,11 +21,12 @@ export function readYamlFile(file: string): unknown {
 
 /** Parses YAML text; `file` names it in errors. */
 export function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = lines.linePos(e.pos[0]);
         const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
         const msg = e.code === 'DUPLICATE_KEY' ? 'duplicate key' : e.message.split('\n')[0] ?? e.message;
         return { file, path: where, message: msg };

@@ -31,6 +31,8 @@ export function layerRow(l: LayerResult): Row {
   }
   row.gflops = l.gflops;
   row.gflops_per_w = l.gflopsPerW;
+  // Kind-specific figures (folds, mapping efficiency…) follow the common columns.
+  for (const [k, v] of Object.entries(l.details)) row[k] = v;
   return row;
 }
 

@@ -101,32 +101,30 @@ function macLayer(layer: Layer, p: SystolicParams): LayerTiming {
         fetchWords: [Math.ceil(inWords(ifmapFetch, inputs.storageBits)), Math.ceil(inWords(filterFetch, weights.storageBits))],
         drainWords: Math.ceil(inWords(f.outputWords, layer.outputs.storageBits)),
       });
-      const stream = f.t * (p.dataflow === 'os' ? 1 : 1);
       macs += f.rows * f.cols * f.t;
       mapped += f.rows * f.cols;
       switch (p.dataflow) {
         case 'os':
-          ifmapSramReads += f.rows * stream;
-          filterSramReads += f.cols * stream;
+          ifmapSramReads += f.rows * f.t;
+          filterSramReads += f.cols * f.t;
           ofmapSramWrites += f.rows * f.cols;
           break;
         case 'ws':
           filterSramReads += f.rows * f.cols;
-          ifmapSramReads += f.rows * stream;
-          ofmapSramWrites += f.cols * stream;
+          ifmapSramReads += f.rows * f.t;
+          ofmapSramWrites += f.cols * f.t;
           break;
         case 'is':
           ifmapSramReads += f.rows * f.cols;
-          filterSramReads += f.rows * stream;
-          ofmapSramWrites += f.cols * stream;
+          filterSramReads += f.rows * f.t;
+          ofmapSramWrites += f.cols * f.t;
           break;
       }
       ofmapSramReads += f.psumReads;
     });
   }
   const res = runPipeline(tiles, [port(p, ifmapHalf), port(p, filterHalf)], port(p, ofmapHalf));
-  // SCALE-Sim numbers cycles from 0 and reports the cycle that serves the last OFMAP write.
-  const cycles = res.endCycle - 1;
+  const cycles = res.endCycle;
   const [ifmapFetched = 0, filterFetched = 0] = res.fetchedWords;
   const drained = res.drainedWords;
   const wb = p.wordBits;
@@ -146,7 +144,7 @@ function macLayer(layer: Layer, p: SystolicParams): LayerTiming {
     { component: 'dram', action: 'read', bits: wb, count: ifmapFetched + filterFetched },
     { component: 'dram', action: 'write', bits: wb, count: drained },
   ];
-  const computeCycles = res.computeCycles - 1;
+  const computeCycles = res.computeCycles;
   const foldsTotal = tiles.length;
   return {
     cycles,
@@ -166,8 +164,10 @@ function macLayer(layer: Layer, p: SystolicParams): LayerTiming {
       folds: foldsTotal,
       mapping_efficiency: mapped / (foldsTotal * R * C),
       ofmap_pixels: conv.n * conv.oh * conv.ow,
+      // SCALE-Sim's "Total Cycles" numbers cycles from 0: the index of the cycle serving the last OFMAP write.
+      scalesim_total_cycles: cycles - 1,
       // What CALC mode reports: the DRAM bandwidth that would keep the array fed.
-      dram_words_per_cycle_needed: cycles > 0 ? (ifmapFetched + filterFetched + drained) / (computeCycles + 1) : 0,
+      dram_words_per_cycle_needed: computeCycles > 0 ? (ifmapFetched + filterFetched + drained) / computeCycles : 0,
     },
   };
 }
@@ -178,11 +178,16 @@ function elementwiseLayer(layer: Layer, p: SystolicParams): LayerTiming {
   const wb = p.wordBits;
   const readWords = Math.ceil((e.inputElements * layer.inputs.storageBits) / wb);
   const writeWords = Math.ceil((e.outputElements * layer.outputs.storageBits) / wb);
-  const res = runPipeline(
-    [{ computeCycles: Math.ceil(ops / p.vector.lanes), fetchWords: [readWords], drainWords: writeWords }],
-    [port(p, usableWords(p.buffers.ifmap, wb))],
-    port(p, usableWords(p.buffers.ofmap, wb)),
-  );
+  // Stream the tensor in tiles of half the IFMAP buffer so reads, compute and write-back overlap.
+  const half = usableWords(p.buffers.ifmap, wb);
+  const nTiles = Math.max(1, Math.ceil(readWords / half));
+  const tiles: Tile[] = [];
+  const share = (total: number, i: number) => Math.floor((total * (i + 1)) / nTiles) - Math.floor((total * i) / nTiles);
+  const computeTotal = Math.ceil(ops / p.vector.lanes);
+  for (let i = 0; i < nTiles; i++) {
+    tiles.push({ computeCycles: share(computeTotal, i), fetchWords: [share(readWords, i)], drainWords: share(writeWords, i) });
+  }
+  const res = runPipeline(tiles, [port(p, half)], port(p, usableWords(p.buffers.ofmap, wb)));
   const bytes = (w: number) => (w * wb) / 8;
   return {
     cycles: res.endCycle,
