@@ -2,7 +2,7 @@
 /** The `cyclops` command line: run, compare, validate, list, describe, and the default job. */
 import { join } from 'node:path';
 import Table from 'cli-table3';
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { builtinPresets, loadArch } from '../config/arch.js';
 import { describeSchema } from '../config/describe.js';
@@ -15,6 +15,12 @@ import { compareRuns, runLabels } from '../sim/compare.js';
 import { simulate, type RunResult } from '../sim/run.js';
 import { builtinWorkloads, loadWorkload } from '../workload/load.js';
 import { validateFile } from './validate.js';
+import { sweepCommand } from './commands/sweep.js';
+import { workerCommand } from './commands/worker.js';
+import { mergeCommand } from './commands/merge.js';
+import { regressCommand } from './commands/regress.js';
+import { workloadCommand } from './commands/workload.js';
+import { importCommand } from './commands/import.js';
 
 /** The designs and network of the default job (`npm start`). */
 const DEFAULT_ARCHS = ['systolic/scalesim-32x32-os', 'systolic/tpu-v1-256x256-ws', 'systolic/eyeriss-12x14'];
@@ -148,6 +154,9 @@ export async function main(argv: string[]): Promise<void> {
         console.log(`${kind.kind}: ${kind.summary}\n${t.toString()}`);
       },
     )
+    .command([sweepCommand, workerCommand, mergeCommand, regressCommand] as CommandModule[])
+    .command(workloadCommand)
+    .command(importCommand as CommandModule)
     .demandCommand(0)
     .help()
     .fail((msg, err, y) => {

@@ -111,6 +111,16 @@ export function qualifyArch(data: Obj, file: string): QualifiedArch<CommonParams
   return { kind: kindName, name: params.name, file, params, hash };
 }
 
+/**
+ * The raw description data of `ref` (file or preset) after its `extends:` chain, before
+ * overrides and validation, and the file it came from: parse once, then apply many
+ * override sets (design-space sweeps) with applyOverrides and qualifyArch.
+ */
+export function readArchData(ref: string): { file: string; data: Obj } {
+  const file = archFile(ref);
+  return { file, data: readRaw(resolve(file), []) };
+}
+
 /** Loads an architecture description (file or preset) with `--set` overrides applied. */
 export function loadArch(ref: string, sets: readonly string[] = []): QualifiedArch<CommonParams> {
   const file = archFile(ref);

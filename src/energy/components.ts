@@ -8,6 +8,7 @@ import { accelergy } from './tables/accelergy.js';
 import { cacti45, cacti45Source } from './tables/cacti45.js';
 import { horowitz45 } from './tables/horowitz45.js';
 import { scaleFactor, scaled, type Technology } from './scale.js';
+import type { Sourced } from './tables/provenance.js';
 
 /** A component whose actions are priced. `pjOverride` replaces the table energy per action (measured or published figure). */
 export type ComponentSpec =
@@ -15,7 +16,9 @@ export type ComponentSpec =
   | { name: string; class: 'alu'; pjOverride?: number }
   | { name: string; class: 'register'; pjOverride?: number }
   | { name: string; class: 'sram'; capacityBytes: number; bankBytes: number; pjOverride?: number }
-  | { name: string; class: 'dram'; pjPerBit: number };
+  | { name: string; class: 'dram'; pjPerBit: number }
+  /** A published per-action energy (e.g. a synthesized unit's energy per cycle), scaled from its node and voltage to the design's. */
+  | { name: string; class: 'sourced'; pj: Sourced };
 
 /** What one action is: its width, operand widths for MACs, and number format. */
 export interface ActionShape {
@@ -105,11 +108,13 @@ export const componentSources: Record<ComponentSpec['class'], string> = {
   register: accelergy.registerReadPerBit.source,
   sram: cacti45Source,
   dram: 'per-design pJ/bit parameter (default: Accelergy LPDDR4 8 pJ/bit, numbers.md §D.2)',
+  sourced: 'per-component published figure; its Sourced entry names paper, table or synthesis run',
 };
 
 /** Energy in pJ of one `shape` action of `comp`, at technology `tech`. */
 export function actionPj(comp: ComponentSpec, shape: ActionShape, tech: Technology): number {
   if (comp.class === 'dram') return comp.pjPerBit * shape.bits;
+  if (comp.class === 'sourced') return scaled(comp.pj, tech);
   if (comp.pjOverride !== undefined) return comp.pjOverride;
   const to45 = scaleFactor(45, 0.9, tech);
   switch (comp.class) {

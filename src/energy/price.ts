@@ -31,7 +31,7 @@ export function price(
   for (const a of actions) {
     const comp = byName.get(a.component);
     if (!comp) throw new Error(`action on undeclared component "${a.component}"`);
-    dynamicPj[a.component]! += a.count * actionPj(comp, a, tech);
+    dynamicPj[a.component]! += a.count * actionPj(comp, a, tech) * (a.energyScale ?? 1);
   }
   const staticPj = staticEnergyPj(staticPowerMw, seconds);
   const totalPj = Object.values(dynamicPj).reduce((s, v) => s + v, 0) + staticPj;

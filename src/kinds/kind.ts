@@ -24,6 +24,8 @@ export interface ActionCount {
   operandBits?: [number, number];
   /** Number format of the operands, when the priced energy depends on it. */
   format?: NumberFormat;
+  /** Multiplies the priced energy of each action (e.g. (V/V₀)² when DVFS lowered the voltage); 1 when absent. */
+  energyScale?: number;
 }
 
 /** Bytes moved at one memory level. */

@@ -4,8 +4,20 @@
  */
 import type { CommonParams, KindDefinition } from './kind.js';
 import { systolic } from './systolic/index.js';
+import { sparseRow } from './sparse-row/index.js';
+import { sparseInner } from './sparse-inner/index.js';
+import { sparseOuter } from './sparse-outer/index.js';
+import { multiPrecision } from './multi-precision/index.js';
+import { bitfusion } from './bitfusion/index.js';
 
-const kinds: readonly KindDefinition<CommonParams>[] = [systolic as unknown as KindDefinition<CommonParams>];
+const kinds: readonly KindDefinition<CommonParams>[] = [
+  systolic as unknown as KindDefinition<CommonParams>,
+  multiPrecision as unknown as KindDefinition<CommonParams>,
+  bitfusion as unknown as KindDefinition<CommonParams>,
+  sparseInner as unknown as KindDefinition<CommonParams>,
+  sparseRow as unknown as KindDefinition<CommonParams>,
+  sparseOuter as unknown as KindDefinition<CommonParams>,
+];
 
 /** Every registered kind, in a stable order. */
 export function allKinds(): readonly KindDefinition<CommonParams>[] {

@@ -34,6 +34,16 @@ export interface Tile {
   drainWords: number;
 }
 
+/** How a pipeline run is wired. */
+export interface PipelineOptions {
+  /**
+   * All ports, inputs and output, share one off-chip interface (e.g. BitFusion's
+   * `if_width`): transfers are served one at a time in the order they are requested.
+   * Default false: every port has an interface of its own.
+   */
+  sharedInterface?: boolean;
+}
+
 /** What the pipeline reports. */
 export interface PipelineResult {
   /** Cycle at which the last output is drained (or compute ends, if later). */
@@ -69,8 +79,11 @@ function transferCycles(words: number, port: PortConfig): Cycles {
  * Runs `tiles` in order through the pipeline and returns timing and traffic.
  * With infinite bandwidth everywhere the result is Σ computeCycles, no stall.
  */
-export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[], output: PortConfig): PipelineResult {
+export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[], output: PortConfig, options: PipelineOptions = {}): PipelineResult {
   const engine = new EventEngine();
+  const shared = options.sharedInterface === true;
+  // With a shared interface: the cycle it is free again (every transfer reserves it in turn).
+  let busFree = 0;
   const nPorts = inputs.length;
   // Split every tile's input demand into chunks of at most half a buffer; remember each tile's chunk range per port.
   const chunks: Chunk[][] = inputs.map(() => []);
@@ -107,9 +120,10 @@ export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[
     if (!ch) return;
     const slotFreeAt = k >= 2 ? list[k - 2]!.freed : 0;
     if (slotFreeAt === Infinity) return; // retried when chunk k-2 is used up
-    const start = Math.max(now, portFree[pi]!, slotFreeAt);
+    const start = Math.max(now, shared ? busFree : portFree[pi]!, slotFreeAt);
     const done = start + transferCycles(ch.words, inputs[pi]!);
     portFree[pi] = done;
+    if (shared) busFree = done;
     nextFetch[pi] = k + 1;
     fetching[pi] = true;
     engine.at(done, (t) => {
@@ -191,8 +205,9 @@ export function runPipeline(tiles: readonly Tile[], inputs: readonly PortConfig[
         const halfFree = ti >= 2 ? drainDone[ti - 2]! : 0;
         const finish = Math.max(t, halfFree);
         outputStall += finish - t;
-        const dStart = Math.max(finish, drainFree);
+        const dStart = Math.max(finish, drainFree, shared && tile.drainWords > 0 ? busFree : 0);
         drainFree = dStart + transferCycles(tile.drainWords, output);
+        if (shared && tile.drainWords > 0) busFree = drainFree;
         drainDone[ti] = drainFree;
         if (finish === t) runTile(ti + 1, t);
         else engine.at(finish, (f) => runTile(ti + 1, f), 3);

@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { csvFormat } from 'd3-dsv';
 import { columnsOf, type Row } from './rows.js';
 
-/** Writes `content` to `file` atomically (temporary file + rename). */
-export function writeFileAtomic(file: string, content: string): void {
+/** Writes `content` (text, or bytes) to `file` atomically (temporary file + rename). */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
   try {

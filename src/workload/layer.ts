@@ -10,6 +10,7 @@ import {
   type NetworkSpec,
   type NumberFormat,
   type OperatorName,
+  type Quantization,
   type Sensitivity,
   type SparsityPattern,
 } from './trace.js';
@@ -26,6 +27,8 @@ export interface Operand {
   pattern: SparsityPattern;
   /** Activations only: region-based precision map. */
   sensitivity?: Sensitivity;
+  /** How the operand was quantized (linear scale factors or k-means codebooks), when a transform did. */
+  quantization?: Quantization;
 }
 
 /**
@@ -72,6 +75,18 @@ export function isMacOp(op: OperatorName): boolean {
   return op === 'conv2d' || op === 'depthwise' || op === 'conv1d' || op === 'fc' || op === 'matmul';
 }
 
+/** A sparse matrix given explicitly (Matrix Market import, R-MAT): compressed rows, coordinates ascending per row. */
+export interface ExplicitMatrix {
+  rows: number;
+  cols: number;
+  /** rows + 1 offsets into idx. */
+  ptr: Int32Array;
+  /** Column of each nonzero. */
+  idx: Int32Array;
+  /** Value of each nonzero, when the source gives values. */
+  val?: Float64Array;
+}
+
 /** A resolved layer, ready for any kind. */
 export interface Layer {
   /** Position in the network, from 0. */
@@ -99,6 +114,11 @@ export interface Layer {
   inputElements: number;
   /** Output activation elements (with batch). */
   outputElements: number;
+  /**
+   * matmul layers whose operands are real matrices (A = inputs, M × K; B = weights, K × N):
+   * their nonzero structure, which the operand masks then follow (src/workload/sparsity.ts).
+   */
+  explicit?: { a: ExplicitMatrix; b: ExplicitMatrix };
 }
 
 /** A resolved network. */
@@ -121,7 +141,7 @@ function outDim(size: number, kernel: number, stride: number, pad: number, round
 }
 
 function resolveOperand(
-  spec: { format?: NumberFormat; storageBits?: number; computeBits?: number; density?: number; pattern?: SparsityPattern; sensitivity?: Sensitivity } | undefined,
+  spec: { format?: NumberFormat; storageBits?: number; computeBits?: number; density?: number; pattern?: SparsityPattern; sensitivity?: Sensitivity; quantization?: Quantization } | undefined,
   fallback: typeof spec,
 ): Operand {
   const merged = { ...fallback, ...spec };
@@ -136,6 +156,7 @@ function resolveOperand(
     pattern: merged.pattern ?? { type: density < 1 ? 'unstructured' : 'dense' },
   };
   if (merged.sensitivity) op.sensitivity = merged.sensitivity;
+  if (merged.quantization) op.quantization = merged.quantization;
   return op;
 }
 

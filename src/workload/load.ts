@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { workloadsDir } from '../core/paths.js';
 import { readYamlFile, validate } from '../config/parse.js';
+import { isMtxRef, loadMtxWorkload } from './importers/mtx.js';
 import { readScaleSimTopology } from './importers/scalesim-csv.js';
 import { resolveNetwork, type Workload } from './layer.js';
+import { isRmatRef, loadRmatWorkload } from './rmat.js';
+import { attachTensors } from './transforms/tensor-file.js';
 import { networkSchema, type NetworkSpec } from './trace.js';
 
 /** Names of the built-in workloads (files in workloads/). */
@@ -31,8 +34,13 @@ export function readNetworkSpec(ref: string): { spec: NetworkSpec; file: string 
   return { spec: validate(networkSchema, readYamlFile(file), file), file };
 }
 
-/** Loads and resolves a workload (file path or built-in name). */
+/** Loads and resolves a workload (file path, built-in name, Matrix Market file(s) or R-MAT spec). */
 export function loadWorkload(ref: string): Workload {
+  // Sparse matrices: `A.mtx`, `A.mtx,B.mtx` (Matrix Market) or `rmat:scale=…,edges=…` (one SpGEMM layer).
+  if (isMtxRef(ref)) return loadMtxWorkload(ref);
+  if (isRmatRef(ref)) return loadRmatWorkload(ref);
   const { spec, file } = readNetworkSpec(ref);
-  return resolveNetwork(spec, file);
+  const w = resolveNetwork(spec, file);
+  attachTensors(w, spec, file); // real weights of a transformed or imported trace (its `tensors:` file)
+  return w;
 }

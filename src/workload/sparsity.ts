@@ -58,7 +58,7 @@
  * (each element its own channel).
  */
 import { rngFor, type Rng } from '../core/random.js';
-import type { Layer, Operand, Workload } from './layer.js';
+import type { ExplicitMatrix, Layer, Operand, Workload } from './layer.js';
 import type { SparsityPattern } from './trace.js';
 
 /** What a mask depends on from the workload: its name and default seed. */
@@ -373,15 +373,42 @@ function cached<T extends Uint8Array | SensitivityMap>(layer: Layer, key: string
   return v;
 }
 
+const providedMasks = new WeakMap<Layer, Uint8Array>();
+
+/** Dense 0/1 mask of an explicit matrix, element (r, c) at r·rowStride + c·colStride (a transposed layout when rowStride is 1). */
+function explicitMask(m: ExplicitMatrix, rowStride: number, colStride: number): Uint8Array {
+  const out = new Uint8Array(m.rows * m.cols);
+  for (let r = 0; r < m.rows; r++) for (let p = m.ptr[r]!; p < m.ptr[r + 1]!; p++) out[r * rowStride + m.idx[p]! * colStride] = 1;
+  return out;
+}
+
+/**
+ * Fixes the weight mask of a MAC layer to a real one (K×(C/g)×R×S, 1 = stored
+ * element) — from a pruned trace's or an imported model's tensor file — so
+ * {@link weightMask} returns it for every seed instead of drawing one. Used by
+ * src/workload/values.ts; the array is kept, not copied — do not mutate it.
+ */
+export function provideWeightMask(layer: Layer, mask: Uint8Array): void {
+  const sh = weightShape(layer);
+  if (mask.length !== sh.rows * sh.cols) throw new RangeError(`layer "${layer.name}": mask of ${mask.length} elements for ${sh.rows}×${sh.cols} weights`);
+  providedMasks.set(layer, mask);
+}
+
 /**
  * The weight mask of a MAC layer, K×(C/g)×R×S (1 = nonzero), drawn with
  * hash(seed, network, layer, 'weights'); `seed` defaults to the workload's.
  * Computed once per layer object and seed; the array is shared — do not mutate.
+ * A mask given with {@link provideWeightMask} is returned instead, for any seed.
  * Throws for layers without weights.
  */
 export function weightMask(layer: Layer, workload: WorkloadKey, seed: number = workload.seed): Uint8Array {
   const op = layer.weights;
   if (!op) throw new Error(`layer "${layer.name}" (${layer.op}) has no weights`);
+  const fixed = providedMasks.get(layer);
+  if (fixed) return fixed;
+  const ex = layer.explicit;
+  // A real matrix's structure: weights are stored N × K (B transposed).
+  if (ex) return cached(layer, 'explicit\u0000weights', () => explicitMask(ex.b, 1, ex.b.rows));
   return cached(layer, `${workload.name}\u0000${seed}\u0000weights`, () =>
     materializeWeights(weightShape(layer), op.pattern, op.density, rngFor(seed, workload.name, layer.name, 'weights')),
   );
@@ -394,6 +421,9 @@ export function weightMask(layer: Layer, workload: WorkloadKey, seed: number = w
  */
 export function activationMask(layer: Layer, workload: WorkloadKey, seed: number = workload.seed): Uint8Array {
   const op = layer.inputs;
+  const ex = layer.explicit;
+  // A real matrix's structure: inputs are stored K × M (A transposed), as a 1 × K × M × 1 tensor.
+  if (ex) return cached(layer, 'explicit\u0000inputs', () => explicitMask(ex.a, 1, ex.a.rows));
   return cached(layer, `${workload.name}\u0000${seed}\u0000inputs`, () =>
     materializeActivations(activationShape(layer), op.pattern, op.density, rngFor(seed, workload.name, layer.name, 'inputs')),
   );

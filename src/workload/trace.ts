@@ -69,6 +69,26 @@ export type SparsityPattern =
 
 const densitySchema = z.number().gt(0, 'density must be > 0').lte(1, 'density must be ≤ 1');
 
+/**
+ * How an operand was quantized (written by `cyclops workload quantize`): linear
+ * (storageBits = computeBits) or k-means (storageBits = codebook index bits,
+ * computeBits = centroid bits). `slices` scale factors or codebooks — one per
+ * layer, output channel or group of `groupSize` consecutive elements of a row.
+ */
+export const quantizationSchema = z
+  .object({
+    scheme: z.enum(['linear', 'kmeans']),
+    granularity: z.enum(['layer', 'channel', 'group']),
+    groupSize: posInt.optional(),
+    /** Linear: zero point 0 (symmetric) or one per slice. */
+    symmetric: z.boolean().optional(),
+    /** k-means: entries per codebook (2^storageBits). */
+    entries: posInt.optional(),
+    slices: posInt,
+  })
+  .strict();
+export type Quantization = z.infer<typeof quantizationSchema>;
+
 /** Per-operand description as written in a trace (every field optional; defaults fill the rest). */
 export const operandSpecSchema = z
   .object({
@@ -77,6 +97,7 @@ export const operandSpecSchema = z
     computeBits: z.number().int().min(1).max(64).optional(),
     density: densitySchema.optional(),
     pattern: sparsityPatternSchema.optional(),
+    quantization: quantizationSchema.optional(),
   })
   .strict();
 
@@ -99,6 +120,12 @@ const layerCommon = {
   weights: operandSpecSchema.optional(),
   inputs: activationSpecSchema.optional(),
   outputs: operandSpecSchema.optional(),
+  /**
+   * Layers whose outputs this layer reads ('input' = the network input), in
+   * operand order; an add reads two. Optional: src/workload/transforms/graph.ts
+   * infers connectivity from shapes where it is left out.
+   */
+  from: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(2)]).optional(),
 };
 
 const chw = z.tuple([posInt, posInt, posInt]);
@@ -221,6 +248,13 @@ export const networkSchema = z
     batch: posInt.default(1),
     /** Seed for materializing masks and precision maps. */
     seed: nonNegInt.default(0),
+    /**
+     * Tensor file (ONNX initializers, path relative to the trace) with real
+     * weights in trace layout: `<layer>.weights` (float) and, where stored zeros
+     * exist, `<layer>.weights.mask` (uint8); written by `cyclops workload` and
+     * `cyclops import onnx`, read by src/workload/transforms/tensor-file.ts.
+     */
+    tensors: z.string().min(1).optional(),
     defaults: z
       .object({
         weights: operandSpecSchema.optional(),
@@ -250,6 +284,12 @@ export const networkSchema = z
       if (prior !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `duplicate layer name "${l.name}" (also layers[${prior}])` });
       }
+      const from = l.from === undefined ? [] : typeof l.from === 'string' ? [l.from] : l.from;
+      from.forEach((src, j) => {
+        if (src !== 'input' && !seen.has(src)) {
+          ctx.addIssue({ code: 'custom', path: ['layers', i, 'from', ...(typeof l.from === 'string' ? [] : [j])], message: `"${src}" is not an earlier layer (or 'input')` });
+        }
+      });
       seen.set(l.name, i);
     });
   });

@@ -206,13 +206,15 @@ describe.each(allKinds().map((k) => [k.kind, k] as const))('kind %s', (_name, ki
         expect(b).toEqual(a);
       });
 
-      it.runIf(knobs)('calc mode never stalls, and no fixed bandwidth beats it', () => {
+      it.runIf(knobs)('calc mode never stalls on DRAM, and no fixed bandwidth beats it', () => {
         const workload = wl.load();
         const calc = run(preset, ['dram.mode=calc'], wl);
         calc.layers.forEach((lr, i) => {
           checkLayer(lr, workload.layers[i]!, `${preset} calc ${wl.name}`);
-          expect(lr.stallCycles, `${lr.layer}: calc stalls`).toBe(0);
-          expect(lr.cycles, `${lr.layer}: calc cycles = compute`).toBe(lr.computeCycles);
+          // Causes named dram* are memory stalls; other causes (merging, intersection, load imbalance) are the design's own.
+          const memory = Object.entries(lr.stalls).filter(([cause]) => cause.startsWith('dram'));
+          for (const [cause, s] of memory) expect(s, `${lr.layer}: calc stall ${cause}`).toBe(0);
+          expect(lr.cycles, `${lr.layer}: calc cycles = compute + non-memory stalls`).toBe(lr.computeCycles + lr.stallCycles - memory.reduce((a, [, s]) => a + s, 0));
         });
         for (const w of [2, 8, 32]) {
           const fixed = run(preset, fixedSets(w), wl);

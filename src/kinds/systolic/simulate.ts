@@ -60,7 +60,11 @@ export function planFolds(rowsNeeded: number, colsNeeded: number, t: number, dat
   return folds;
 }
 
-function port(p: SystolicParams, halfWords: number): PortConfig {
+/** The parameters the DRAM ports and the element-wise unit need: shared with other array kinds of the same shape. */
+export type ArrayMemoryParams = Pick<SystolicParams, 'wordBits' | 'buffers' | 'dram' | 'vector' | 'array'>;
+
+/** The DRAM port of a buffer whose usable half holds `halfWords` words. */
+export function port(p: Pick<SystolicParams, 'dram'>, halfWords: number): PortConfig {
   return {
     wordsPerCycle: p.dram.mode === 'calc' ? Infinity : p.dram.wordsPerCycle,
     halfWords,
@@ -172,7 +176,8 @@ function macLayer(layer: Layer, p: SystolicParams): LayerTiming {
   };
 }
 
-function elementwiseLayer(layer: Layer, p: SystolicParams): LayerTiming {
+/** Times an element-wise or pooling layer on the vector unit beside the array, streamed through the IFMAP/OFMAP buffers. */
+export function elementwiseLayer(layer: Layer, p: ArrayMemoryParams): LayerTiming {
   const e = layer.elementwise!;
   const ops = e.outputElements * e.opsPerOutput;
   const wb = p.wordBits;
