@@ -8,10 +8,10 @@
 import { cpus } from 'node:os';
 import { loadArch } from '../src/config/arch.js';
 import { simulate } from '../src/sim/run.js';
-import { loadWorkload } from '../src/workload/load.js';
+import { loadWorkload, readNetworkSpec } from '../src/workload/load.js';
 import { layerAtDensity } from '../src/kinds/sparse-common/study.js';
 import { balancedFraction, studyRegion, withSensitivity } from '../src/kinds/multi-precision/study.js';
-import type { Workload } from '../src/workload/layer.js';
+import { resolveNetwork, type Workload } from '../src/workload/layer.js';
 
 interface Case {
   arch: string;
@@ -38,6 +38,16 @@ const bitfusionBenchmarks = {
   },
 };
 
+// Issue 3: ResNet-50 at batch 64 in FP16 on the H100 preset, every layer's algorithm chosen by auto, in < 2 s.
+const resnet50Batch64 = {
+  workload: 'resnet50 batch 64 fp16',
+  load: (): Workload => {
+    const { spec, file } = readNetworkSpec('resnet50');
+    return resolveNetwork({ ...spec, batch: 64, defaults: { ...spec.defaults, weights: { format: 'fp16' }, inputs: { format: 'fp16' } } }, file);
+  },
+  targetS: 2,
+};
+
 const cases: Case[] = [
   { arch: 'systolic/scalesim-32x32-os', sets: ['dataflow=ws'], workload: 'resnet18', targetS: 0.2 },
   { arch: 'systolic/scalesim-32x32-os', sets: ['dataflow=os'], workload: 'resnet18', targetS: 0.2 },
@@ -50,6 +60,7 @@ const cases: Case[] = [
   { arch: 'multi-precision/drq-eyeriss-baseline', sets: ['atoms.skip=atoms'], ...resnetLayer },
   { arch: 'bitfusion/isca18-eyeriss', sets: [], ...bitfusionBenchmarks, targetS: 2 },
   { arch: 'bitfusion/eyeriss-16bit', sets: [], ...bitfusionBenchmarks },
+  { arch: 'gpu/h100-sxm5', sets: ['algorithm=auto'], ...resnet50Batch64 },
   ...['sparse-inner/extensor', 'sparse-inner/sparten', 'sparse-outer/outerspace', 'sparse-outer/sparch', 'sparse-row/gamma', 'sparse-row/matraptor'].map((arch) => ({ arch, sets: [], ...vggSparse })),
 ];
 

@@ -21,6 +21,7 @@ import { mergeCommand } from './commands/merge.js';
 import { regressCommand } from './commands/regress.js';
 import { workloadCommand } from './commands/workload.js';
 import { importCommand } from './commands/import.js';
+import { crossoverCommand } from './commands/crossover.js';
 
 /** The designs and network of the default job (`npm start`). */
 const DEFAULT_ARCHS = ['systolic/scalesim-32x32-os', 'systolic/tpu-v1-256x256-ws', 'systolic/eyeriss-12x14'];
@@ -157,6 +158,7 @@ export async function main(argv: string[]): Promise<void> {
     .command([sweepCommand, workerCommand, mergeCommand, regressCommand] as CommandModule[])
     .command(workloadCommand)
     .command(importCommand as CommandModule)
+    .command(crossoverCommand as unknown as CommandModule)
     .demandCommand(0)
     .help()
     .fail((msg, err, y) => {

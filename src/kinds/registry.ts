@@ -9,6 +9,7 @@ import { sparseInner } from './sparse-inner/index.js';
 import { sparseOuter } from './sparse-outer/index.js';
 import { multiPrecision } from './multi-precision/index.js';
 import { bitfusion } from './bitfusion/index.js';
+import { gpuSm } from './gpu-sm/index.js';
 
 const kinds: readonly KindDefinition<CommonParams>[] = [
   systolic as unknown as KindDefinition<CommonParams>,
@@ -17,6 +18,7 @@ const kinds: readonly KindDefinition<CommonParams>[] = [
   sparseInner as unknown as KindDefinition<CommonParams>,
   sparseRow as unknown as KindDefinition<CommonParams>,
   sparseOuter as unknown as KindDefinition<CommonParams>,
+  gpuSm as unknown as KindDefinition<CommonParams>,
 ];
 
 /** Every registered kind, in a stable order. */
