@@ -10,13 +10,16 @@ import { InputError, joinPath, type Problem } from '../core/errors.js';
 
 /** Reads `file` and parses it as YAML (JSON is YAML). Throws InputError with line and column on syntax errors or duplicate keys. */
 export function readYamlFile(file: string): unknown {
-  let text: string;
+  return parseYaml(readTextFile(file), file);
+}
+
+/** Reads a UTF-8 input file; a missing or unreadable file is an InputError naming it. */
+export function readTextFile(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     throw InputError.one(file, '', `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseYaml(text, file);
 }
 
 /** Parses YAML text; `file` names it in errors. */

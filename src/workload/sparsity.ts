@@ -58,6 +58,7 @@
  * (each element its own channel).
  */
 import { rngFor, type Rng } from '../core/random.js';
+import { layerCache } from './layer-cache.js';
 import type { ExplicitMatrix, Layer, Operand, Workload } from './layer.js';
 import type { SparsityPattern } from './trace.js';
 
@@ -358,20 +359,7 @@ function materializeActivations(sh: TensorShape, pattern: SparsityPattern, densi
 // ---------------------------------------------------------------------------
 // Cache: per layer object, keyed by (network, seed, operand).
 
-const cache = new WeakMap<Layer, Map<string, Uint8Array | SensitivityMap>>();
-
-function cached<T extends Uint8Array | SensitivityMap>(layer: Layer, key: string, make: () => T): T {
-  let m = cache.get(layer);
-  if (!m) {
-    m = new Map();
-    cache.set(layer, m);
-  }
-  const hit = m.get(key);
-  if (hit !== undefined) return hit as T;
-  const v = make();
-  m.set(key, v);
-  return v;
-}
+const cached = layerCache<Uint8Array | SensitivityMap>();
 
 const providedMasks = new WeakMap<Layer, Uint8Array>();
 

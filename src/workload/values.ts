@@ -33,6 +33,7 @@
  *   whose input (normalised pixels, embeddings) is signed N(0, 1) × scale.
  */
 import type { Layer } from './layer.js';
+import { layerCache } from './layer-cache.js';
 import { activationMask, activationShape, provideWeightMask, weightMask, weightShape, type WorkloadKey } from './sparsity.js';
 import { rngFor, type Rng } from '../core/random.js';
 import { linearQuantize, sliceBounds } from './transforms/quantizers.js';
@@ -43,20 +44,7 @@ export const CHANNEL_GAIN_SIGMA = 0.5;
 const LAPLACE_B = Math.SQRT1_2; // Laplace scale b with variance 2b² = 1
 
 const provided = new WeakMap<Layer, Float32Array>();
-const cache = new WeakMap<Layer, Map<string, Float32Array | Int32Array>>();
-
-function cached<T extends Float32Array | Int32Array>(layer: Layer, key: string, make: () => T): T {
-  let m = cache.get(layer);
-  if (!m) {
-    m = new Map();
-    cache.set(layer, m);
-  }
-  const hit = m.get(key);
-  if (hit !== undefined) return hit as T;
-  const v = make();
-  m.set(key, v);
-  return v;
-}
+const cached = layerCache<Float32Array | Int32Array>();
 
 /** A standard normal draw (Box–Muller; one of the pair). */
 function normal(rng: Rng): number {

@@ -11,7 +11,7 @@
  * maintained Matrix Market reader exists on npm, so this one checks every line
  * and names file and line in each error.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../config/parse.js';
 import { basename } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { csrFromTriplets, transpose } from '../../kinds/sparse-common/csr.js';
@@ -120,13 +120,7 @@ export function parseMtx(text: string, file: string): MtxMatrix {
 
 /** Reads and parses a Matrix Market file. */
 export function readMtx(file: string): MtxMatrix {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw InputError.one(file, '', `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseMtx(text, file);
+  return parseMtx(readTextFile(file), file);
 }
 
 /** True for workload references this importer reads: `A.mtx` or `A.mtx,B.mtx`. */

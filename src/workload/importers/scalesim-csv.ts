@@ -7,7 +7,7 @@
  * SCALE-Sim pads nothing and sizes outputs as ceil((H − R + stride)/stride); GEMM rows
  * become the convolution SCALE-Sim runs them as (H = M, W = K, R = 1, S = K, C = 1, F = N).
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../config/parse.js';
 import { basename } from 'node:path';
 import { csvParseRows } from 'd3-dsv';
 import { InputError, type Problem } from '../../core/errors.js';
@@ -79,11 +79,5 @@ export function parseScaleSimTopology(text: string, file: string): NetworkSpec {
 
 /** Reads a SCALE-Sim topology CSV file. */
 export function readScaleSimTopology(file: string): NetworkSpec {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw InputError.one(file, '', `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseScaleSimTopology(text, file);
+  return parseScaleSimTopology(readTextFile(file), file);
 }
