@@ -9,7 +9,19 @@ import { loadArch } from '../../src/config/arch.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { toolVersion } from '../../src/core/version.js';
 import type { MultiPrecisionParams } from '../../src/kinds/multi-precision/params.js';
-import { balancedFraction, balancedSpeedup, baselinePreset, drqHeadline, drqPreset, DrqStudy, studyRegion, type Comparison } from '../../src/kinds/multi-precision/study.js';
+import {
+  balancedFraction,
+  balancedSpeedup,
+  baselinePreset,
+  compareWithBaseline,
+  drqHeadline,
+  drqPreset,
+  DrqStudy,
+  eyeriss16Preset,
+  olaccelPreset,
+  studyRegion,
+  type Comparison,
+} from '../../src/kinds/multi-precision/study.js';
 import { loadWorkload } from '../../src/workload/load.js';
 
 const networks = ['alexnet', 'vgg16', 'resnet18', 'resnet50'];
@@ -85,11 +97,10 @@ convolutions: the element-wise layers (batch-norm, ReLU, add, pooling, separate 
 the same time on both designs, and the batch-1 fully connected layers (one output pixel, so one busy PE row,
 with every weight streamed from DRAM) wait for DRAM once their MACs run at 4 bits.
 
-**Energy is not reproduced.** The PE array saves what 4-bit MACs save over 8-bit ones in the Horowitz-based
+**Energy against an 8-bit baseline is not reproduced.** The PE array saves what 4-bit MACs save over 8-bit ones in the Horowitz-based
 MAC model (src/energy/components.ts), but buffers and DRAM move the same 8-bit activations and weights on both
-designs here, and DRAM dominates a batch-1 run at 8 pJ/bit. The paper's −72 % needs savings the model does not
-have: what DRQ's energy figure counts and whether insensitive activations are stored at 4 bits are NOT FOUND.
-The OLAccel comparison (+21 %, −33 %) is not simulated: there is no OLAccel kind. Pruning plus quantization
+designs here, and DRAM dominates a batch-1 run at 8 pJ/bit. Other accountings of the paper's −72 % (a 16-bit
+Eyeriss, insensitive activations stored at 4 bits) are measured below, as is the OLAccel comparison. Pruning plus quantization
 (zero-atom skipping) is measured separately: results/reproduced/zero-atoms.md.
 `);
 
@@ -124,6 +135,96 @@ regions make whole windows slow or fast together. With 8×8 and 16×16 regions t
 have only a few regions, and round(f·regions) leaves fewer of them sensitive than f, so fewer MACs run at
 8 bits. Padding positions are never sensitive, which keeps the 8-bit share a little below f everywhere;
 fully connected layers have one 1×1 region per sample, all sensitive once round(f) = 1 (f ≥ 0.5).
+`);
+
+const f0 = balancedFraction;
+const low = ['precision.storage=low'];
+const olNets = studies.filter((s) => s.workload.name !== 'vgg16');
+const ol = loadArch(olaccelPreset).params as MultiPrecisionParams;
+
+out.push(`## Energy under other accountings (f = ${f0.toFixed(3)})
+
+What DRQ's −72 % counts is NOT FOUND (docs/research/drq-olaccel.md). Two readings are real options of the model,
+not scalings: \`precision.storage=low\` stores inputs and outputs outside sensitive regions at 4 bits in buffers and
+DRAM (weights stay 8-bit: the slides keep 8-bit weights), and \`${eyeriss16Preset}\` is Eyeriss as built, 12×14 PEs
+of 16-bit MACs (168 MACs/cycle, as the 8-bit baseline), run on the same network at int16.
+`);
+const accRows = studies.map((s) => {
+  const e8 = s.at(f0);
+  const e8low = s.at(f0, low);
+  const e16 = compareWithBaseline(s.drq(f0), s.eyeriss16, f0);
+  const e16low = compareWithBaseline(s.drq(f0, low), s.eyeriss16, f0);
+  return [s.workload.name, pct(e8.energyReduction), pct(e8low.energyReduction), pct(e8low.onChipEnergyReduction), x2(e16.convSpeedup), pct(e16.energyReduction), pct(e16.onChipEnergyReduction), pct(e16low.energyReduction), pct(e16low.onChipEnergyReduction)];
+});
+accRows.push(['**paper**', '**72 %**', '', '', '**1.92×**', '**72 %**', '', '', '']);
+out.push(
+  table(
+    ['network', 'vs 8-bit: energy −', 'vs 8-bit, 4-bit storage: energy −', 'on-chip −', 'vs 16-bit: speedup conv', 'vs 16-bit: energy −', 'on-chip −', 'vs 16-bit, 4-bit storage: energy −', 'on-chip −'],
+    accRows,
+  ),
+);
+out.push(`
+Storing insensitive activations at 4 bits saves DRAM and buffer energy but leaves the 8-bit weights, so against an
+8-bit baseline DRQ stays far from −72 %. Against a 16-bit Eyeriss every operand it moves and every MAC is twice as
+wide, and the reduction comes within reach of the headline; the conv speedup stays near 1.92× on the networks
+whose layers are compute-bound at 16 bits, and grows where the 16-bit baseline waits for DRAM. Which baseline
+DRQ used is NOT FOUND; the abstract calls Eyeriss a "coarse-grained quantization accelerator".
+`);
+
+out.push(`## DRQ against OLAccel (f = ${f0.toFixed(3)})
+
+\`${olaccelPreset}\` (Park et al., ISCA 2018; see the preset): the same 24×28 4-bit lanes and buffers as DRQ-like;
+per layer the largest-magnitude ${pct(ol.outliers.activationFraction)} of activations and ${pct(ol.outliers.weightFraction)} of weights are outliers (chosen from the
+operand values, src/workload/values.ts) at the layer's 8 bits. Outlier weights run on ${ol.outliers.weightMacs} extra full-width MAC
+per ${ol.outliers.laneGroup} lanes of a row; outlier activations on a shared unit of ${ol.outliers.activationMacs} full-width MACs, fed in dispatch order,
+which the tile waits for; 4-bit storage with an ${ol.outliers.indexBits}-bit index per outlier. OLAccel's array size, lane count and
+outlier-unit width are NOT FOUND. VGG-16 is left out: picking its outlier weights means drawing the values of
+its 120 M fully connected weights. Ratios are OLAccel / DRQ for time, 1 − DRQ / OLAccel for energy.
+`);
+const olRows: string[][] = [];
+for (const s of olNets) {
+  const olVs8 = compareWithBaseline(s.olaccel(), s.baseline, 0);
+  const d = s.vsOlaccel(f0);
+  const dl = s.vsOlaccel(f0, low);
+  olRows.push([s.workload.name, x2(olVs8.convSpeedup), pct(olVs8.energyReduction), x2(d.convSpeedup), x2(d.speedup), pct(d.energyReduction), pct(d.onChipEnergyReduction), pct(dl.energyReduction), pct(dl.onChipEnergyReduction)]);
+}
+olRows.push(['**paper**', '', '', '**1.21×**', '', '**33 %**', '', '**33 %**', '']);
+out.push(
+  table(
+    ['network', 'OLAccel vs 8-bit: speedup conv', 'energy −', 'DRQ vs OLAccel: speedup conv', 'whole net', 'energy −', 'on-chip −', 'DRQ 4-bit storage vs OLAccel: energy −', 'on-chip −'],
+    olRows,
+  ),
+);
+out.push(`
+**Not reproduced.** With as many 4-bit lanes as DRQ and 3 % outliers, OLAccel runs about 94 % of its MACs at 4 bits
+where DRQ runs about 35 % at 8 bits, so OLAccel is the faster and the more frugal design here, and DRQ's
++21 % and −33 % come out negative. The paper's figures need an OLAccel whose outlier path is the bottleneck, or
+that has fewer lanes than DRQ; its configuration in DRQ's evaluation is NOT FOUND. What the outlier path costs:
+`);
+const unitRows = [2, 4, 8, 16, 32].map((m) => {
+  const run = r18.olaccel([`outliers.activationMacs=${m}`]);
+  const d = compareWithBaseline(r18.drq(f0), run, f0);
+  const busy = run.layers.reduce((a, l) => a + Number(l.details['outlier_unit_busy_cycles'] ?? 0), 0);
+  const conv = run.layers.filter((l) => l.op === 'conv2d').reduce((a, l) => a + l.computeCycles, 0);
+  return [`${m}`, x2(compareWithBaseline(run, r18.baseline, 0).convSpeedup), x2(d.convSpeedup), pct(busy / conv)];
+});
+out.push(`### resnet18: width of the outlier-activation unit (3 % outliers)
+`);
+out.push(table(['outlier-activation MACs', 'OLAccel vs 8-bit: speedup conv', 'DRQ vs OLAccel: speedup conv', 'outlier unit busy / conv compute cycles'], unitRows));
+const fracRows = [0.01, 0.03, 0.1, 0.2].map((fr) => {
+  const sets = [`outliers.activationFraction=${fr}`, `outliers.weightFraction=${fr}`];
+  const run = r18.olaccel(sets);
+  const d = compareWithBaseline(r18.drq(f0), run, f0);
+  return [pct(fr), x2(compareWithBaseline(run, r18.baseline, 0).convSpeedup), x2(d.convSpeedup), pct(d.energyReduction)];
+});
+out.push(`
+### resnet18: outlier fraction (${ol.outliers.activationMacs} outlier-activation MACs)
+`);
+out.push(table(['outliers (activations and weights)', 'OLAccel vs 8-bit: speedup conv', 'DRQ vs OLAccel: speedup conv', 'DRQ vs OLAccel: energy −'], fracRows));
+out.push(`
+The outlier-activation unit serves every filter of the fold for each outlier input, so its work is the outlier
+share of all MACs: once that exceeds what it can do beside the lanes, it sets the pace, and the speed ratio
+crosses the paper's 1.21× between 4 and 16 outlier-activation MACs, or between 3 % and 10 % outliers.
 `);
 
 const file = join(packageRoot, 'results', 'reproduced', 'drq.md');

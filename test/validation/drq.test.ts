@@ -8,15 +8,23 @@
  * Tolerances: the convolutions' speedup must be within 20 % of 1.92× (the
  * balanced figure is an upper bound: schedule tails, weight reloads and DRAM
  * stalls may cost up to that), and the fraction at which the simulation reaches
- * 1.92× must lie between 0.2 and 0.361. Energy is NOT reproduced (see
- * results/reproduced/drq.md): the test pins that the model stays below −72 %.
+ * 1.92× must lie between 0.2 and 0.361. Energy against the 8-bit baseline is
+ * NOT reproduced (see results/reproduced/drq.md): the test pins that the model
+ * stays below −72 %. Against a 16-bit Eyeriss with insensitive activations
+ * stored at 4 bits (both real options of the model; which accounting DRQ used
+ * is NOT FOUND) the energy reduction must lie within 10 percentage points of
+ * −72 % on ResNet-18 and within 20 on AlexNet.
+ *
+ * OLAccel (+21 %, −33 %) is NOT reproduced at the olaccel-like preset: DRQ is
+ * slower and uses more energy there; the tests pin that, and that the paper's
+ * 1.21× lies between the outlier-activation unit widths 4 and 16.
  *
  * The zero-atom ablation (results/reproduced/zero-atoms.md) is checked on one
  * ResNet-18 layer: what it claims about sparsity and low precision.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ablationRow, ablationVariants, type AblationRow } from '../../src/kinds/multi-precision/atoms-study.js';
-import { balancedFraction, drqHeadline, DrqStudy, type Comparison } from '../../src/kinds/multi-precision/study.js';
+import { balancedFraction, compareWithBaseline, drqHeadline, DrqStudy, type Comparison } from '../../src/kinds/multi-precision/study.js';
 import { loadWorkload } from '../../src/workload/load.js';
 
 const TOLERANCE = 0.2;
@@ -68,6 +76,54 @@ describe.each(['resnet18', 'alexnet'])('DRQ-like vs Eyeriss baseline on %s', (na
       expect(c.energyReduction).toBeGreaterThan(0);
     }
     expect(study.at(balancedFraction).energyReduction).toBeLessThan(drqHeadline.vsEyeriss.energyReduction);
+  });
+});
+
+describe.each([
+  ['resnet18', 0.1],
+  ['alexnet', 0.2],
+] as const)('DRQ energy against a 16-bit Eyeriss on %s', (name, tolerance) => {
+  it(`with 4-bit storage of insensitive activations: within ${tolerance * 100} points of the published −72 %`, () => {
+    const study = new DrqStudy(loadWorkload(name));
+    const c = compareWithBaseline(study.drq(balancedFraction, ['precision.storage=low']), study.eyeriss16, balancedFraction);
+    expect(Math.abs(c.energyReduction - drqHeadline.vsEyeriss.energyReduction)).toBeLessThanOrEqual(tolerance);
+    // 4-bit storage only ever saves: the same schedule moves fewer bits.
+    const trace = study.at(balancedFraction);
+    const low = study.at(balancedFraction, ['precision.storage=low']);
+    expect(low.energyReduction).toBeGreaterThan(trace.energyReduction);
+    expect(low.coreEnergyReduction).toBeCloseTo(trace.coreEnergyReduction, 12);
+  });
+});
+
+describe('DRQ-like vs OLAccel-like on resnet18', () => {
+  let study: DrqStudy;
+  beforeAll(() => {
+    study = new DrqStudy(loadWorkload('resnet18'));
+  });
+
+  it('outliers are 3 % of each layer’s activations and weights, chosen from the values', () => {
+    for (const l of study.olaccel().layers.filter((x) => x.macs > 0)) {
+      expect(Number(l.details['outlier_input_fraction'])).toBeCloseTo(0.03, 2);
+      expect(Number(l.details['outlier_weight_fraction'])).toBeCloseTo(0.03, 2);
+    }
+  });
+
+  it('OLAccel’s energy gain comes mostly from storing 4-bit data (its abstract: “mostly … the memory components”)', () => {
+    const low = compareWithBaseline(study.olaccel(), study.baseline, 0);
+    const trace = compareWithBaseline(study.olaccel(['precision.storage=trace']), study.baseline, 0);
+    expect(low.energyReduction).toBeGreaterThan(2 * trace.energyReduction);
+  });
+
+  it('NOT reproduced at the preset: DRQ is slower than OLAccel and uses more energy (paper: +21 %, −33 %)', () => {
+    const c = study.vsOlaccel(balancedFraction);
+    expect(c.convSpeedup).toBeLessThan(1);
+    expect(c.energyReduction).toBeLessThan(0);
+  });
+
+  it('the paper’s 1.21× lies between outlier-activation units of 4 and 16 MACs: the outlier path sets the pace', () => {
+    const at = (m: number) => study.vsOlaccel(balancedFraction, [], [`outliers.activationMacs=${m}`]).convSpeedup;
+    expect(at(4)).toBeGreaterThan(drqHeadline.vsOLAccel.speedup);
+    expect(at(16)).toBeLessThan(drqHeadline.vsOLAccel.speedup);
   });
 });
 

@@ -5,6 +5,9 @@
  * 4-bit multipliers a 4-bit MAC takes 1 cycle and an 8-bit MAC 4 cycles. Input
  * regions the trace marks sensitive run at the layer's bit-widths, the others at
  * `precision.lowBits`; a region scheduler hands output pixels to PE rows.
+ * In `outlier` mode (OLAccel, Park et al., ISCA 2018) precision is chosen per
+ * value instead: the largest-magnitude activations and weights are outliers at
+ * the layer's bits, the rest run at `lowBits` (see outliers.ts).
  */
 import { z } from 'zod';
 import { commonArchShape, group, param } from '../../config/param.js';
@@ -43,18 +46,60 @@ export const multiPrecisionSchema = z.strictObject({
   ),
   precision: group(
     {
-      mode: param(z.enum(['region', 'uniform']), 'region', {
+      mode: param(z.enum(['region', 'uniform', 'outlier']), 'region', {
         unit: '-',
-        description: 'region: sensitive input regions at the layer’s bits, the rest at lowBits (DRQ); uniform: every MAC at the layer’s bits (coarse-grained quantization, the Eyeriss baseline)',
-        source: 'Song et al., ISCA 2020 (abstract)',
+        description:
+          'region: sensitive input regions at the layer’s bits, the rest at lowBits (DRQ); uniform: every MAC at the layer’s bits (coarse-grained quantization, the Eyeriss baseline); outlier: the largest-magnitude activations and weights (the `outliers` fractions) at the layer’s bits on outlier MACs, the rest at lowBits on the dense lanes (OLAccel)',
+        source: 'Song et al., ISCA 2020 (abstract); Park et al., ISCA 2018 (abstract)',
       }),
       lowBits: param(z.number().int().positive(), 4, {
         unit: 'bits',
         description: 'Bits both operands are quantized to in insensitive regions',
         source: 'DRQ: insensitive regions run 4-bit (seed 004)',
       }),
+      storage: param(z.enum(['trace', 'low']), 'trace', {
+        unit: '-',
+        description:
+          'trace: buffers and DRAM hold every operand at the trace’s storage bits; low: low-precision values are stored and moved at lowBits — region mode: inputs and outputs at lowBits outside sensitive regions (weights stay at the trace’s bits), outlier mode: every operand at lowBits plus each outlier’s full value and index',
+        source: 'OLAccel: “the energy gain mostly comes from the memory components … due to reduced precision” (Park et al., ISCA 2018, abstract); DRQ keeps 8-bit weights (seed 004); whether DRQ stores insensitive activations at 4 bits is NOT FOUND',
+      }),
     },
-    'Region-based precision',
+    'Precision of each MAC',
+  ),
+  outliers: group(
+    {
+      activationFraction: param(z.number().min(0).max(1), 0.03, {
+        unit: 'fraction',
+        description: 'Share of each layer’s input activations, largest magnitude first, that are outliers',
+        source: 'OLAccel: outliers “e.g., amounting to 3% of total data” (Park et al., ISCA 2018, abstract)',
+      }),
+      weightFraction: param(z.number().min(0).max(1), 0.03, {
+        unit: 'fraction',
+        description: 'Share of each layer’s weights, largest magnitude first, that are outliers',
+        source: 'OLAccel: 3 % of total data (Park et al., ISCA 2018, abstract)',
+      }),
+      laneGroup: param(z.number().int().positive(), 16, {
+        unit: 'PEs',
+        description: 'PE columns of a row that share one input broadcast and one set of outlier-weight MACs (OLAccel’s SIMD lanes)',
+        source: 'guess: OLAccel equips “SIMD lanes of MAC units with an additional MAC unit” (abstract); the lane count is NOT FOUND',
+      }),
+      weightMacs: param(z.number().int().positive(), 1, {
+        unit: 'MACs',
+        description: 'Full-width MACs per lane group for outlier weights; n outlier weights at one input take ⌈n/weightMacs⌉ cycles (at least one low-precision MAC’s)',
+        source: 'Park et al., ISCA 2018, abstract: one additional MAC unit per SIMD lane group',
+      }),
+      activationMacs: param(z.number().int().positive(), 16, {
+        unit: 'MACs/cycle',
+        description: 'Dedicated high-precision MACs shared by the array for outlier activations; an outlier activation takes ⌈columns/activationMacs⌉ cycles there',
+        source: 'guess: OLAccel computes outlier activations “on dedicated, high-precision MAC units” (abstract); their number is NOT FOUND',
+      }),
+      indexBits: param(z.number().int().nonnegative(), 8, {
+        unit: 'bits',
+        description: 'Position index stored with each outlier value under storage = low',
+        source: 'guess: a position within a 256-value block',
+      }),
+    },
+    'Outliers (precision.mode = outlier)',
   ),
   scheduler: param(z.enum(['static', 'dynamic']), 'dynamic', {
     unit: '-',

@@ -15,6 +15,11 @@
  * event engine; the tile ends when its slowest row does. Pixel blocks are sized
  * so the block's partial sums fit half the OFMAP buffer between passes. Tiles run
  * through the shared double-buffered pipeline (src/memory/pipeline.ts) for DRAM.
+ *
+ * In outlier mode (OLAccel) the costs come from outliers.ts: per value, not per
+ * region, with the outlier-activation unit as the scheduler's side unit.
+ * `precision.storage = low` stores low-precision values at lowBits, which
+ * changes what buffers and DRAM move, not the schedule's MAC cycles.
  */
 import type { ActionCount, LayerTiming, QualifiedArch, SimContext } from '../kind.js';
 import { runPipeline, type Tile } from '../../memory/pipeline.js';
@@ -28,6 +33,8 @@ import { addTally, emptyTally, type PairTally } from '../bit-atoms/conv.js';
 import { atomCosts } from './atom-costs.js';
 import { pixelSensitivity, sensitiveInSlice, windowProfile, type WindowProfile } from './profile.js';
 import { scheduleRows } from './scheduler.js';
+import { outlierCosts, type OutlierCosts } from './outliers.js';
+import { InputError } from '../../core/errors.js';
 
 /** Cycles of one a×w-bit MAC on an m-bit multiplier: one cycle per m×m sub-product. */
 export function macCycles(aBits: number, wBits: number, multiplierBits: number): number {
@@ -40,7 +47,7 @@ export interface PrecisionPlan {
   low: { a: number; w: number; cycles: number };
 }
 
-/** The precisions a MAC layer runs at: the trace's compute bits when sensitive (and everywhere in uniform mode), else lowBits. */
+/** The precisions a MAC layer runs at: the trace's compute bits when sensitive or an outlier (and everywhere in uniform mode), else lowBits. */
 export function precisionPlan(layer: Layer, p: MultiPrecisionParams): PrecisionPlan {
   const a = layer.inputs.computeBits;
   const w = layer.weights!.computeBits;
@@ -55,6 +62,39 @@ export function precisionPlan(layer: Layer, p: MultiPrecisionParams): PrecisionP
 /** Format a low-precision MAC is priced as: the integer format of its width (floating formats keep theirs). */
 function lowFormat(format: NumberFormat, bits: number): NumberFormat {
   return isIntegerFormat(format) ? `int${bits}` : format;
+}
+
+/** Average bits per stored element of a MAC layer's inputs, weights and outputs in buffers and DRAM. */
+export interface StorageBits {
+  inputs: number;
+  weights: number;
+  outputs: number;
+}
+
+/**
+ * Storage widths under `precision.storage`. trace: the trace's storage bits.
+ * low, region mode: inputs at lowBits outside sensitive pixels (share
+ * `sensitiveShare` of N×H×W) and at the trace's bits inside; outputs the same,
+ * taking this layer's share for the next layer's (its map is predicted after
+ * this layer and is not known here); weights at the trace's bits (DRQ keeps
+ * 8-bit weights, seed 004). low, outlier mode: every operand at lowBits, plus
+ * the full value and an index per outlier (outputs: `outliers.activationFraction`).
+ */
+export function storageBits(layer: Layer, p: MultiPrecisionParams, sensitiveShare: number, oc: OutlierCosts | undefined): StorageBits {
+  const trace = { inputs: layer.inputs.storageBits, weights: layer.weights!.storageBits, outputs: layer.outputs.storageBits };
+  if (p.precision.storage === 'trace' || p.precision.mode === 'uniform') return trace;
+  const low = (bits: number) => Math.min(bits, p.precision.lowBits);
+  if (p.precision.mode === 'region') {
+    const mixed = (bits: number) => low(bits) + sensitiveShare * (bits - low(bits));
+    return { inputs: mixed(trace.inputs), weights: trace.weights, outputs: mixed(trace.outputs) };
+  }
+  const idx = p.outliers.indexBits;
+  const sparse = (bits: number, share: number) => low(bits) + share * (bits + idx);
+  return {
+    inputs: sparse(trace.inputs, oc && oc.inputElements > 0 ? oc.outlierInputs / oc.inputElements : 0),
+    weights: sparse(trace.weights, oc && oc.weightElements > 0 ? oc.outlierWeights / oc.weightElements : 0),
+    outputs: sparse(trace.outputs, p.outliers.activationFraction),
+  };
 }
 
 /** How a MAC layer is cut into tiles. */
@@ -104,13 +144,17 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
   const t = tiling(layer, p);
   const region = map !== undefined && p.precision.mode === 'region';
   const prof: WindowProfile | undefined = region ? windowProfile(conv, map) : undefined;
+  if (p.precision.mode === 'outlier' && p.atoms.skip !== 'off') {
+    throw InputError.one('<arch>', 'atoms.skip', 'zero-atom skipping is not modelled with precision.mode = outlier; set atoms.skip = off');
+  }
+  const oc = p.precision.mode === 'outlier' ? outlierCosts(layer, p, t, plan.low.cycles, ctx) : undefined;
 
   // Cost (row cycles) of every pixel in every pass. Without atom skipping it depends only on where the window
   // meets sensitive regions, so groups and column folds share it; with it, on the operands' values too.
   const passLen = (k: number) => Math.min(t.passLength, t.reduction - k * t.passLength);
   const shared: Int32Array[] = [];
   let sensitiveElems = 0; // Σ over pixels of sensitive reduction elements (one filter)
-  for (let k = 0; k < t.passes; k++) {
+  for (let k = 0; k < (oc ? 0 : t.passes); k++) {
     const len = passLen(k);
     const c = new Int32Array(t.pixels);
     for (let px = 0; px < t.pixels; px++) {
@@ -120,31 +164,37 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
     }
     shared.push(c);
   }
-  const atoms = p.atoms.skip === 'off' ? undefined : atomCosts(layer, p, t, plan, region, region ? pixelSensitivity(conv, map) : undefined, ctx);
+  const sens = region ? pixelSensitivity(conv, map) : undefined;
+  const atoms = p.atoms.skip === 'off' ? undefined : atomCosts(layer, p, t, plan, region, sens, ctx);
+  let sensitivePixels = 0;
+  if (sens) for (const v of sens) sensitivePixels += v;
+  const bits = storageBits(layer, p, sens ? sensitivePixels / sens.length : 0, oc);
 
   const groupInputs = layer.inputElements / g.groups;
   const ifmapDup = Math.max(1, (g.m * g.k) / groupInputs);
   const ifmapHalf = usableWords(p.buffers.ifmap, wb);
   const filterHalf = usableWords(p.buffers.filter, wb);
   const ofmapHalf = usableWords(p.buffers.ofmap, wb);
-  const ifmapFits = inWords(groupInputs, inputs.storageBits) <= ifmapHalf;
+  const ifmapFits = inWords(groupInputs, bits.inputs) <= ifmapHalf;
 
   const tiles: Tile[] = [];
   let ifmapReads = 0, filterReads = 0, spadWrites = 0, psumReads = 0, psumWrites = 0, outputWrites = 0;
-  let makespanTotal = 0, idleRowCycles = 0, loadCycles = 0, events = 0;
+  let makespanTotal = 0, idleRowCycles = 0, loadCycles = 0, events = 0, unitBusy = 0;
   for (let grp = 0; grp < g.groups; grp++) {
     for (let fc = 0; fc < t.colFolds; fc++) {
       const cols = Math.min(C, t.filters - fc * C);
-      const costs = atoms ? atoms.costsFor(grp, fc) : shared;
-      const foldFits = inWords(g.k * cols, weights.storageBits) <= filterHalf;
+      const outl = oc?.costsFor(grp, fc);
+      const costs = outl ? outl.rows : atoms ? atoms.costsFor(grp, fc) : shared;
+      const foldFits = inWords(g.k * cols, bits.weights) <= filterHalf;
       for (let b = 0; b < t.blocks; b++) {
         const lo = b * t.block;
         const hi = Math.min(t.pixels, lo + t.block);
         const px = hi - lo;
         for (let k = 0; k < t.passes; k++) {
           const len = passLen(k);
-          const s = scheduleRows(costs[k]!, R, p.scheduler, lo, hi);
+          const s = scheduleRows(costs[k]!, R, p.scheduler, lo, hi, outl?.unit[k]);
           makespanTotal += s.makespan;
+          unitBusy += s.unitBusyCycles;
           idleRowCycles += s.idleRowCycles;
           events += s.events;
           loadCycles += len;
@@ -155,8 +205,8 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
           const last = k === t.passes - 1;
           tiles.push({
             computeCycles: len + s.makespan,
-            fetchWords: [Math.ceil(inWords(ifmapFetch, inputs.storageBits)), Math.ceil(inWords(filterFetch, weights.storageBits))],
-            drainWords: last ? Math.ceil(inWords(px * cols, layer.outputs.storageBits)) : 0,
+            fetchWords: [Math.ceil(inWords(ifmapFetch, bits.inputs)), Math.ceil(inWords(filterFetch, bits.weights))],
+            drainWords: last ? Math.ceil(inWords(px * cols, bits.outputs)) : 0,
           });
           ifmapReads += px * len;
           filterReads += cols * len;
@@ -175,7 +225,7 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
   const bytes = (words: number) => (words * wb) / 8;
   const macsHigh = sensitiveElems * g.n * g.groups;
   const macsLow = layer.macs - macsHigh;
-  const ob = layer.outputs.storageBits;
+  const ob = bits.outputs;
   const pb = p.pe.psumBits;
   // MACs a PE performs, and the MAC energy they cost: under atom skipping, MACs with a zero operand are not
   // performed, and a MAC costs the share of its atom pairs that are multiplied.
@@ -183,11 +233,21 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
     !atoms ? { macs: dense, macEnergy: dense } : !tally ? { macs: 0, macEnergy: 0 } : { macs: tally.executedMacs, macEnergy: p.atoms.skip === 'atoms' ? tally.executedPairs / slots : tally.executedMacs };
   const hiWork = work(atoms?.high, atoms?.highSlots ?? 1, macsHigh);
   const loWork = work(atoms?.low, atoms?.lowSlots ?? 1, macsLow);
+  const lowFmt = lowFormat(weights.format, Math.max(plan.low.a, plan.low.w));
+  const dense = (macs: number) => ({ macs, macEnergy: macs });
+  // Outlier mode: dense lanes (both low), outlier-weight MACs (low input × full weight), outlier-activation unit (full × full).
+  const parts: ReadonlyArray<readonly [{ macs: number; macEnergy: number }, { a: number; w: number }, NumberFormat]> = oc
+    ? [
+        [dense(oc.denseMacs), plan.low, lowFmt],
+        [dense(oc.weightOutlierMacs), { a: plan.low.a, w: plan.high.w }, weights.format],
+        [dense(oc.activationOutlierMacs), plan.high, weights.format],
+      ]
+    : [
+        [hiWork, plan.high, weights.format],
+        [loWork, plan.low, lowFmt],
+      ];
   const actions: ActionCount[] = [];
-  for (const [w, pr, fmt] of [
-    [hiWork, plan.high, weights.format],
-    [loWork, plan.low, lowFormat(weights.format, Math.max(plan.low.a, plan.low.w))],
-  ] as const) {
+  for (const [w, pr, fmt] of parts) {
     if (w.macs === 0) continue;
     actions.push(
       { component: 'pe_array', action: 'mac', bits: Math.max(pr.a, pr.w), count: w.macEnergy, operandBits: [pr.a, pr.w], format: fmt },
@@ -197,10 +257,10 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
     );
   }
   actions.push(
-    { component: 'weight_spad', action: 'write', bits: weights.storageBits, count: spadWrites },
-    { component: 'ifmap_sram', action: 'read', bits: inputs.storageBits, count: ifmapReads },
+    { component: 'weight_spad', action: 'write', bits: bits.weights, count: spadWrites },
+    { component: 'ifmap_sram', action: 'read', bits: bits.inputs, count: ifmapReads },
     { component: 'ifmap_sram', action: 'write', bits: wb, count: ifmapFetched },
-    { component: 'filter_sram', action: 'read', bits: weights.storageBits, count: filterReads },
+    { component: 'filter_sram', action: 'read', bits: bits.weights, count: filterReads },
     { component: 'filter_sram', action: 'write', bits: wb, count: filterFetched },
     { component: 'ofmap_sram', action: 'write', bits: ob, count: outputWrites },
     { component: 'ofmap_sram', action: 'write', bits: pb, count: psumWrites },
@@ -218,13 +278,13 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
     cycles: res.endCycle,
     computeCycles: res.computeCycles,
     stallCycles: { dram_read: res.inputStall, dram_write: res.outputStall },
-    macsExecuted: hiWork.macs + loWork.macs,
+    macsExecuted: oc ? layer.macs : hiWork.macs + loWork.macs,
     // Under atom skipping a PE finishes at most one MAC per cycle (MACs with a zero operand are skipped, not performed).
     peakMacsPerCycle: atoms ? R * C : (R * C) / plan.low.cycles,
     traffic: {
       dram: { readBytes: bytes(ifmapFetched + filterFetched), writeBytes: bytes(drained) },
-      ifmap_sram: { readBytes: (ifmapReads * inputs.storageBits) / 8, writeBytes: bytes(ifmapFetched) },
-      filter_sram: { readBytes: (filterReads * weights.storageBits) / 8, writeBytes: bytes(filterFetched) },
+      ifmap_sram: { readBytes: (ifmapReads * bits.inputs) / 8, writeBytes: bytes(ifmapFetched) },
+      filter_sram: { readBytes: (filterReads * bits.weights) / 8, writeBytes: bytes(filterFetched) },
       ofmap_sram: { readBytes: (psumReads * pb) / 8 + bytes(drained), writeBytes: (outputWrites * ob + psumWrites * pb) / 8 },
     },
     actions,
@@ -243,6 +303,16 @@ export function simulateMacLayer(layer: Layer, p: MultiPrecisionParams, map: Sen
       row_idle_cycles: idleRowCycles,
       row_idle_fraction: rowCycles > 0 ? idleRowCycles / rowCycles : 0,
       scheduler_events: events,
+      ...(p.precision.storage === 'low' ? { storage_bits_inputs: bits.inputs, storage_bits_weights: bits.weights, storage_bits_outputs: bits.outputs } : {}),
+      ...(oc
+        ? {
+            outlier_input_fraction: oc.inputElements > 0 ? oc.outlierInputs / oc.inputElements : 0,
+            outlier_weight_fraction: oc.weightElements > 0 ? oc.outlierWeights / oc.weightElements : 0,
+            outlier_weight_macs: oc.weightOutlierMacs,
+            outlier_activation_macs: oc.activationOutlierMacs,
+            outlier_unit_busy_cycles: unitBusy,
+          }
+        : {}),
       ...(atoms ? atomDetails(p.atoms.skip, [atoms.high, atoms.low]) : {}),
     },
   };

@@ -37,6 +37,18 @@ export const studyRegion: [number, number] = [4, 4];
 /** The DRQ-like preset and its baseline. */
 export const drqPreset = 'multi-precision/drq-like';
 export const baselinePreset = 'multi-precision/drq-eyeriss-baseline';
+/** DRQ's second baseline (OLAccel, Park et al., ISCA 2018), and Eyeriss as a 16-bit chip (run on the 16-bit network). */
+export const olaccelPreset = 'multi-precision/olaccel-like';
+export const eyeriss16Preset = 'multi-precision/eyeriss16-baseline';
+
+/** `w` with every MAC layer's weights and inputs, and its outputs, stored and computed at `bits` (intN; a copy). */
+export function withOperandBits(w: Workload, bits: number): Workload {
+  const at = <T extends { format: string; storageBits: number; computeBits: number }>(op: T): T => ({ ...op, format: `int${bits}`, storageBits: bits, computeBits: bits });
+  return {
+    ...w,
+    layers: w.layers.map((l) => (l.weights ? { ...l, weights: at(l.weights), inputs: at(l.inputs), outputs: at(l.outputs) } : l)),
+  };
+}
 
 /** `w` with every MAC layer's input sensitivity set to `s` (a copy; `w` is untouched). */
 export function withSensitivity(w: Workload, s: Sensitivity): Workload {
@@ -113,6 +125,8 @@ export function compareWithBaseline(drq: RunResult, base: RunResult, fraction: n
 /** One network's DRQ study: the baseline run once, DRQ-like at any fraction and design overrides. */
 export class DrqStudy {
   readonly baseline: RunResult;
+  private olaccelRun?: RunResult;
+  private eyeriss16Run?: RunResult;
   constructor(
     readonly workload: Workload,
     readonly region: [number, number] = studyRegion,
@@ -123,8 +137,28 @@ export class DrqStudy {
 
   /** DRQ-like (with `--set` overrides `sets`) at sensitive `fraction`, against the baseline. */
   at(fraction: number, sets: readonly string[] = []): Comparison {
-    const run = simulate(loadArch(drqPreset, [...sets]), withSensitivity(this.workload, { fraction, region: this.region }));
-    return compareWithBaseline(run, this.baseline, fraction);
+    return compareWithBaseline(this.drq(fraction, sets), this.baseline, fraction);
+  }
+
+  /** The DRQ-like run at `fraction` with overrides `sets`. */
+  drq(fraction: number, sets: readonly string[] = []): RunResult {
+    return simulate(loadArch(drqPreset, [...sets]), withSensitivity(this.workload, { fraction, region: this.region }));
+  }
+
+  /** The OLAccel-like run (with overrides `sets`; the preset's own run is kept). */
+  olaccel(sets: readonly string[] = []): RunResult {
+    if (sets.length > 0) return simulate(loadArch(olaccelPreset, [...sets]), this.workload);
+    return (this.olaccelRun ??= simulate(loadArch(olaccelPreset), this.workload));
+  }
+
+  /** The 16-bit Eyeriss baseline on the 16-bit version of the network. */
+  get eyeriss16(): RunResult {
+    return (this.eyeriss16Run ??= simulate(loadArch(eyeriss16Preset), withOperandBits(this.workload, 16)));
+  }
+
+  /** DRQ-like at `fraction` (overrides `sets`) against the OLAccel-like run (overrides `olSets`): ratios are OLAccel / DRQ. */
+  vsOlaccel(fraction: number, sets: readonly string[] = [], olSets: readonly string[] = []): Comparison {
+    return compareWithBaseline(this.drq(fraction, sets), this.olaccel(olSets), fraction);
   }
 
   /**
