@@ -79,6 +79,7 @@ function fitTime(samples: Sample[]): Knob[] {
     { path: 'efficiency.convTensorIssue', grid: range(0.6, 1, 0.04), value: 0.9 },
     { path: 'efficiency.ffmaIssue', grid: range(0.68, 1, 0.04), value: 0.92 },
     { path: 'efficiency.convFfmaIssue', grid: range(0.56, 0.96, 0.04), value: 0.76 },
+    { path: 'l2.usableFraction', grid: range(0.3, 0.75, 0.05), value: 0.5 },
     { path: 'l2.bytesPerCycle', grid: range(3500, 9500, 1000), value: 4540 },
     { path: 'efficiency.launchUs', grid: range(1, 5, 1), value: 3 },
     { path: 'efficiency.loadsInFlight', grid: range(1, 4, 1), value: 2 },

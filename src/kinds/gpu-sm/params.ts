@@ -110,8 +110,8 @@ export const gpuSchema = z.strictObject({
       capacityMiB: param(z.number().positive(), 50, { unit: 'MiB', description: 'L2 cache capacity', source: e }),
       usableFraction: param(z.number().gt(0).lte(1), 0.75, {
         unit: '-',
-        description: 'Share of the L2 that holds reusable data (conflicts, two partitions, write-back lines)',
-        source: 'guess',
+        description: 'Share of the L2 that holds reusable data (conflicts, write-back lines; on A100/H100 the two L2 partitions each keep a copy of lines SMs on both sides read)',
+        source: 'guess; the h100 preset fits it (calibration/gpu/fit.ts)',
       }),
       bytesPerCycle: param(z.number().positive(), 4540, {
         unit: 'B/cycle',
@@ -208,7 +208,7 @@ export const gpuSchema = z.strictObject({
         description: 'Fraction of the issue slots a CUDA-core GEMM main loop keeps busy (register-bank and dual-issue conflicts; cuBLAS SGEMM)',
         source: 'fitted (calibration/gpu/fit.ts)',
       }),
-      convFfmaIssue: param(z.number().gt(0).lte(1), 0.56, {
+      convFfmaIssue: param(z.number().gt(0).lte(1), 0.6, {
         unit: '-',
         description: 'The same for cuDNN CUDA-core convolution kernels (implicit GEMM on NCHW, direct, FFT GEMMs): gathers and predication cost issue slots',
         source: 'fitted (calibration/gpu/fit.ts)',
@@ -241,10 +241,10 @@ export const gpuSchema = z.strictObject({
     description: 'Layout of activations in memory; tensor-core convolutions of NCHW tensors transpose them to NHWC and back (cuDNN does)',
     source: 'kernel names of cuDNN 9.19 on an H100 (calibration/gpu/data/conv.csv: nchwToNhwcKernel … nhwcToNchwKernel around TF32 convolutions)',
   }),
-  library: param(z.array(z.enum(ALGORITHMS.filter((a) => a !== 'auto') as [Exclude<Algorithm, 'auto'>, ...Exclude<Algorithm, 'auto'>[]])).min(1), ['implicit-gemm', 'im2col-gemm', 'fft-tiling', 'direct', 'direct-sparse', 'csr-spmm', 'sparse-2:4'], {
+  library: param(z.array(z.enum(ALGORITHMS.filter((a) => a !== 'auto') as [Exclude<Algorithm, 'auto'>, ...Exclude<Algorithm, 'auto'>[]])).min(1), ['implicit-gemm', 'fft-tiling', 'direct-sparse', 'csr-spmm', 'sparse-2:4'], {
     unit: '-',
     description: 'Algorithms the libraries offer on this chip: the ones `auto` chooses among',
-    source: 'cuDNN 9.19 on an H100 chose implicit GEMM, GEMM and FFT tiling, never Winograd (calibration/gpu/data/conv.csv)',
+    source: 'cuDNN 9.19 on an H100 ran implicit GEMM (1×1 layers as GEMMs) and FFT tiling, never an explicit im2col, direct or Winograd kernel (calibration/gpu/data/conv.csv)',
   }),
   fftSingleTile: param(z.boolean(), true, {
     unit: '-',

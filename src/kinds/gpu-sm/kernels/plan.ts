@@ -81,11 +81,11 @@ export function algorithmRun(algorithm: AlgorithmRun['algorithm'], runs: KernelR
  * Tensor-core convolutions need channels-last (NHWC) activations: with NCHW tensors
  * (activationLayout) cuDNN transposes the input to NHWC before and the output back
  * after a windowed or strided convolution (a 1×1 stride-1 convolution runs as a GEMM
- * on NCHW directly). The two transposes, or none.
+ * on NCHW directly, unless `always`). The two transposes, or none.
  */
-export function layoutKernels(c: LayerCtx): { before: KernelRun[]; after: KernelRun[] } {
+export function layoutKernels(c: LayerCtx, always = false): { before: KernelRun[]; after: KernelRun[] } {
   const g = c.layer.conv;
-  const windowed = g !== undefined && (g.r * g.s > 1 || g.strideH > 1 || g.strideW > 1);
+  const windowed = g !== undefined && (always || g.r * g.s > 1 || g.strideH > 1 || g.strideW > 1);
   if (c.p.activationLayout !== 'nchw' || c.unit.kind !== 'tensor' || !windowed) return { before: [], after: [] };
   const t = c.tensorBytes;
   const transpose = (name: string, bytes: number, fromDram: boolean, toDram: boolean) =>
@@ -98,7 +98,7 @@ export function layoutKernels(c: LayerCtx): { before: KernelRun[]; after: Kernel
 }
 
 /** True for layers cuDNN runs (convolutions); GEMM-shaped layers (fc, matmul) run on cuBLAS. */
-function isConvolution(c: LayerCtx): boolean {
+export function isConvolution(c: LayerCtx): boolean {
   const op = c.layer.op;
   return op === 'conv2d' || op === 'depthwise' || op === 'conv1d';
 }

@@ -50,6 +50,12 @@ export interface GemmProblem {
   aStepBytes?: (mt: number, kt: number, l1PerBlock: number) => number;
   /** CUDA cores only: A values reach registers one by one (shifted windows), not as 16-byte vectors. */
   scalarA?: boolean;
+  /** CUDA-core tile menu ([mt, nt, threads]) of the library running the problem, when it is not cuBLAS's (default FMA_TILES). */
+  fmaTiles?: ReadonlyArray<readonly [number, number, number]>;
+  /** Global→SMEM pipeline stages of tensor-core tiles, when the operands forbid the asynchronous copy pipeline (default: as many as fit, 2–4). */
+  tensorStages?: number;
+  /** The library may split K when the output tiles leave SMs idle (default true; cuBLAS does). */
+  splitK?: boolean;
   /** The issue efficiency of this library's kernels: CUDA cores (default efficiency.ffmaIssue) and tensor cores (default efficiency.tensorIssue), cuBLAS's. */
   ffmaIssue?: number;
   tensorIssue?: number;
@@ -62,10 +68,11 @@ function macsPerInstruction(unit: MathUnit): number {
 }
 
 const TENSOR_TILES: ReadonlyArray<[number, number]> = [[128, 256], [256, 128], [128, 128], [128, 64], [64, 128], [64, 64]];
-const FMA_TILES: ReadonlyArray<[number, number, number]> = [[128, 128, 256], [128, 64, 128], [64, 128, 128], [64, 64, 64], [32, 32, 64]];
+/** cuBLAS SGEMM-style CUDA-core tiles [mt, nt, threads]. */
+const FMA_TILES: ReadonlyArray<readonly [number, number, number]> = [[128, 128, 256], [128, 64, 128], [64, 128, 128], [64, 64, 64], [32, 32, 64]];
 
 /** The tile menu for a unit: warp-specialized warpgroup tiles on tensor cores, register-tiled SGEMM-style tiles on CUDA cores. */
-export function tileMenu(p: GpuParams, prob: Pick<GemmProblem, 'unit' | 'aBytes' | 'bBytes' | 'sparse24'>): Tile[] {
+export function tileMenu(p: GpuParams, prob: Pick<GemmProblem, 'unit' | 'aBytes' | 'bBytes' | 'sparse24' | 'fmaTiles' | 'tensorStages'>): Tile[] {
   const u = prob.unit;
   const bB = prob.bBytes * (prob.sparse24 ? 0.5625 : 1);
   if (u.kind === 'tensor') {
@@ -78,7 +85,7 @@ export function tileMenu(p: GpuParams, prob: Pick<GemmProblem, 'unit' | 'aBytes'
         mt,
         nt,
         kt,
-        stages: Math.max(2, Math.min(4, Math.floor((p.sm.smemKiB * 1024 - 2048) / stageBytes))),
+        stages: prob.tensorStages ?? Math.max(2, Math.min(4, Math.floor((p.sm.smemKiB * 1024 - 2048) / stageBytes))),
         threads: consumers + 128,
         warpsM,
         warpsN: 1,
@@ -86,7 +93,7 @@ export function tileMenu(p: GpuParams, prob: Pick<GemmProblem, 'unit' | 'aBytes'
       };
     });
   }
-  return FMA_TILES.map(([mt, nt, threads]) => {
+  return (prob.fmaTiles ?? FMA_TILES).map(([mt, nt, threads]) => {
     const warps = threads / 32;
     const warpsM = 2 ** Math.floor(Math.log2(warps) / 2);
     const perThread = (mt * nt) / threads;
@@ -203,6 +210,7 @@ export interface GemmChoice {
 function splitKs(p: GpuParams, prob: GemmProblem, tile: Tile): number[] {
   const tiles = Math.ceil(prob.m / tile.mt) * Math.ceil(prob.n / tile.nt) * prob.groups;
   const out = [1];
+  if (prob.splitK === false) return out;
   for (let s = 2; s <= 32 && tiles * s <= 2 * p.sms && prob.k / s >= 4 * tile.kt; s *= 2) out.push(s);
   return out;
 }
