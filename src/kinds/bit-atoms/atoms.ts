@@ -72,3 +72,19 @@ export function macCycleTable(mode: SkipMode, slotsA: number, slotsW: number, mu
   }
   return t;
 }
+
+/**
+ * Brick work of one MAC, by nonzero atom counts: table[x·(slotsW+1) + y] for x
+ * nonzero atoms of the input and y of the weight. A MAC with a zero operand
+ * needs none; otherwise `values` charges it the `densePairs` atom-pair slots it
+ * occupies without skipping, `atoms` only its x·y nonzero pairs. For units that
+ * pack the pairs of several MACs of one output into one cycle (BitFusion's
+ * Fusion Units), unlike {@link macCycleTable}, which rounds each MAC up to whole cycles.
+ */
+export function pairTable(mode: SkipMode, slotsA: number, slotsW: number, densePairs: number): Uint16Array {
+  const t = new Uint16Array((slotsA + 1) * (slotsW + 1));
+  for (let x = 1; x <= slotsA; x++) {
+    for (let y = 1; y <= slotsW; y++) t[x * (slotsW + 1) + y] = mode === 'values' ? densePairs : x * y;
+  }
+  return t;
+}

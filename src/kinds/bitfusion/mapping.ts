@@ -65,6 +65,12 @@ export interface MappingProblem {
   cols: number;
   mode: FusionMode;
   preload: boolean;
+  /**
+   * Every visit of an output block starts by loading it from DRAM at the accumulator
+   * width, the first one included (the public simulator's loop template); otherwise a
+   * block starts from zero and only spilled partial sums come back.
+   */
+  loadOutputs: boolean;
   /** Bits per element as stored: activations, weights, outputs, partial sums. */
   actBits: number;
   wgtBits: number;
@@ -113,7 +119,16 @@ function inputSpan(o0: number, n: number, stride: number, k: number, pad: number
 /** The problem of one layer on a design. */
 export function mappingProblem(
   layer: Layer,
-  design: { rows: number; cols: number; mode: FusionMode; preload: boolean; im2colMaxChannels: number; halfBits: MappingProblem['halfBits']; accBits: number },
+  design: {
+    rows: number;
+    cols: number;
+    mode: FusionMode;
+    preload: boolean;
+    loadOutputs: boolean;
+    im2colMaxChannels: number;
+    halfBits: MappingProblem['halfBits'];
+    accBits: number;
+  },
   bits: { act: number; wgt: number; out: number },
 ): MappingProblem {
   const g = layer.conv!;
@@ -134,6 +149,7 @@ export function mappingProblem(
     cols: design.cols,
     mode: design.mode,
     preload: design.preload,
+    loadOutputs: design.loadOutputs,
     actBits: bits.act,
     wgtBits: bits.wgt,
     outBits: bits.out,
@@ -290,6 +306,8 @@ function estimateFrom(p: MappingProblem, order: readonly TileLoop[], s: TilingSu
   const act = res.act ? actOnce : refetchFactor(order, counts, DEPS.act) * actTiles;
   const wgt = res.wgt ? t.wgt : refetchFactor(order, counts, DEPS.wgt) * t.wgt;
   const spills = !res.out && splitsReduction(order, counts) ? counts.ic - 1 : 0;
+  // Loading every block at its first visit as well adds one pass over the outputs.
+  const loads = spills + (p.loadOutputs ? 1 : 0);
   const g = p.groups;
   // The largest block of each operand: full tile sizes, and the widest input halo.
   const b0 = Math.min(tile.b, e.b), oh0 = Math.min(tile.oh, e.oh), ow0 = Math.min(tile.ow, e.ow);
@@ -299,7 +317,7 @@ function estimateFrom(p: MappingProblem, order: readonly TileLoop[], s: TilingSu
   const maxOut = b0 * oh0 * ow0 * oc0;
   return {
     computeCycles: g * perGroupCompute + ovh.perLayer,
-    readBits: { act: g * act, wgt: g * wgt, psum: g * spills * t.outPsum },
+    readBits: { act: g * act, wgt: g * wgt, psum: g * loads * t.outPsum },
     writeBits: { psum: g * spills * t.outPsum, out: g * t.outFinal },
     tiles: g * spatialTiles * counts.ic * counts.oc,
     fits: maxAct <= p.halfBits.act && maxWgt <= p.halfBits.wgt && maxOut * p.accBits <= p.halfBits.out,
@@ -374,7 +392,8 @@ export function expandTiles(p: MappingProblem, m: Mapping): TilePlan[] {
       } else if (wgtKey !== prevWgt) wgt = p.kh * p.kw * icc * occ * p.wgtBits;
       const newVisit = outKey !== prevOut;
       const outElems = pixels * occ;
-      const reload = newVisit && !res.out && idx.ic > 0 ? outElems * p.accBits : 0;
+      // A resident block is loaded only at its first visit (ic tile 0).
+      const reload = newVisit && (idx.ic > 0 ? !res.out : p.loadOutputs) ? outElems * p.accBits : 0;
       const psumWrites = outElems * rf;
       const tile: TilePlan = {
         computeCycles: pixels * rf * of * p.mode.passes + ovh.perFold * rf * of,

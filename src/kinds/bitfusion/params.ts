@@ -79,6 +79,12 @@ export const bitfusionSchema = z
       description: 'Word of the buffers and of the off-chip interface: traffic is counted in whole words',
       source: 'hsharma35/bitfusion simulator.py: IBUF/WBUF word = pmax²/pmin = 32 bits (numbers.md §A.2)',
     }),
+    energyModel: param(z.enum(['synthesis', 'eyeriss-normalized']), 'synthesis', {
+      unit: '-',
+      description:
+        'synthesis: every Fusion Unit is charged its synthesized energy per compute cycle, the buffers their CACTI energy per bit and DRAM dram.pjPerBit; eyeriss-normalized: Eyeriss’s normalized access costs per 16-bit word (ALU 1 per MAC, PE register file 4 accesses per MAC, array 2 per word between buffers and PEs, global buffer 6 per buffer access, DRAM 200 × 0.15) × 3.2 pJ, as BitFusion’s evaluation prices its Eyeriss baseline',
+      source: 'synthesis: hsharma35/bitfusion stats.py get_energy; eyeriss-normalized: bitfusion-generate-graphs.ipynb cell 5 and Chen et al., ISCA 2016 (src/energy/tables/eyeriss-normalized.ts)',
+    }),
     buffers: group(
       {
         ifmap: bufferSchema(32, 'IBUF (input activations)', `${bfe}: Act_SRAM = 32 KiB`),
@@ -105,6 +111,12 @@ export const bitfusionSchema = z
             'Layers with at most this many input channels per group (image inputs) are lowered by im2col on the host: rows take the whole R·S·C window and the lowered input is read from DRAM; other layers run channel-wise, one kernel position at a time',
           source: 'hsharma35/bitfusion simulator.py: im2col for the network’s input layer only; every input layer of the eight benchmarks has 1 or 3 channels',
         }),
+        outputLoad: param(z.enum(['partial-sums', 'every-tile']), 'partial-sums', {
+          unit: '-',
+          description:
+            'partial-sums: an output block starts from zero in the OBUF and only partial sums spilled by a split reduction come back from DRAM; every-tile: every visit of an output block first loads it from DRAM at accumulatorBits, the first visit included (the loop template of the public simulator, whose instruction stream loads and stores the OBUF tile around every tile)',
+          source: 'hsharma35/bitfusion optimizer.py get_stats_fast / get_loop_instructions: the output tile is read from DRAM as often as it is written, at oprec = 32 (every-tile)',
+        }),
         cycleTolerance: param(z.number().nonnegative().max(0.5), 0.005, {
           unit: 'fraction',
           description:
@@ -123,6 +135,23 @@ export const bitfusionSchema = z
         }),
       },
       'Element-wise (post-processing) unit',
+    ),
+    atoms: group(
+      {
+        skip: param(z.enum(['off', 'values', 'atoms']), 'off', {
+          unit: '-',
+          description:
+            'off: the dense schedule; values: a Fusion Unit skips MACs with a zero operand and runs the rest fused as usual; atoms: it issues only atom pairs (minBits×minBits) whose two atoms are both nonzero to its BitBricks (zero-atom skipping). Timed on the operands’ values (src/workload/values.ts) over the same tiles: see src/kinds/bitfusion/atoms.ts',
+          source: 'seed 004, “Pruning + Quantization: atomize 2-bit computation” (BitBricks, Sharma et al., ISCA 2018)',
+        }),
+        maxMacsPerLayer: param(z.number().int().positive(), 2 ** 24, {
+          unit: 'MACs',
+          description:
+            'Budget of MACs whose atoms are visited per layer; a larger layer is sampled: (output-channel fold, pixel) items of every tile, stratified, are timed exactly and the tile’s time is scaled (details.atom_sampled_fraction). Set it above the largest layer’s MACs for an exact run',
+          source: 'guess: 2^24 keeps a layer near 0.1 s',
+        }),
+      },
+      'Zero-atom skipping',
     ),
   })
   .superRefine((p, ctx) => {

@@ -6,7 +6,7 @@
  * on one off-chip interface. Counts Fusion-Unit cycles, SRAM and DRAM bits for
  * the energy model.
  */
-import type { ActionCount, LayerTiming, QualifiedArch } from '../kind.js';
+import type { ActionCount, LayerTiming, QualifiedArch, SimContext } from '../kind.js';
 import { runPipeline, type PipelineResult, type PortConfig, type Tile } from '../../memory/pipeline.js';
 import { usableWords } from '../../memory/level.js';
 import type { Layer } from '../../workload/layer.js';
@@ -14,6 +14,7 @@ import { elementwiseLayer } from '../systolic/simulate.js';
 import { expandTiles, mappingProblem, searchMappings, untiledMapping, type Mapping, type MappingProblem, type TilePlan } from './mapping.js';
 import type { BitfusionParams } from './params.js';
 import { fusionMode } from './precision.js';
+import { retimeWithAtoms, type AtomRetiming } from './atoms.js';
 
 /**
  * The mapping problem of a MAC layer on design `p`. Fusion follows the operands'
@@ -34,6 +35,7 @@ export function layerProblem(layer: Layer, p: BitfusionParams): MappingProblem {
       cols: p.array.cols,
       mode: fusionMode(inputs.computeBits, weights.computeBits, fu.maxBits, fu.minBits),
       preload: p.array.weightLoading === 'preload',
+      loadOutputs: p.mapping.outputLoad === 'every-tile',
       im2colMaxChannels: p.mapping.im2colMaxChannels,
       halfBits: { act: half(p.buffers.ifmap), wgt: half(p.buffers.filter), out: half(p.buffers.ofmap) },
       accBits: p.accumulatorBits,
@@ -49,8 +51,9 @@ interface SimulatedMapping {
 }
 
 /** Expands `mapping` into tiles and runs them through the double-buffered pipeline on one shared interface. */
-export function simulateMapping(problem: MappingProblem, mapping: Mapping, p: BitfusionParams): SimulatedMapping {
+export function simulateMapping(problem: MappingProblem, mapping: Mapping, p: BitfusionParams, retime?: (plans: TilePlan[]) => void): SimulatedMapping {
   const plans = expandTiles(problem, mapping);
+  retime?.(plans);
   const wb = p.wordBits;
   const words = (bits: number) => Math.ceil(bits / wb);
   const tiles: Tile[] = plans.map((t) => ({ computeCycles: t.computeCycles, fetchWords: t.fetchBits.map(words), drainWords: words(t.drainBits) }));
@@ -65,7 +68,7 @@ export function simulateMapping(problem: MappingProblem, mapping: Mapping, p: Bi
   return { plans, result };
 }
 
-function macLayer(layer: Layer, p: BitfusionParams): LayerTiming {
+function macLayer(layer: Layer, p: BitfusionParams, ctx: SimContext): LayerTiming {
   const problem = layerProblem(layer, p);
   const { rows: N, cols: M } = p.array;
   let mapping = untiledMapping(problem);
@@ -75,7 +78,10 @@ function macLayer(layer: Layer, p: BitfusionParams): LayerTiming {
     evaluated = search.evaluated;
     mapping = search.ranked[0]!.mapping;
   }
-  const { plans, result: res } = simulateMapping(problem, mapping, p);
+  // Zero-atom skipping retimes the same tiles on the operands' values (atoms.ts).
+  let atoms: AtomRetiming | undefined;
+  const retime = p.atoms.skip === 'off' ? undefined : (pl: TilePlan[]) => void (atoms = retimeWithAtoms(layer, problem, mapping, pl, p, ctx));
+  const { plans, result: res } = simulateMapping(problem, mapping, p, retime);
 
   const wb = p.wordBits;
   const { actBits, wgtBits, accBits } = problem;
@@ -106,13 +112,15 @@ function macLayer(layer: Layer, p: BitfusionParams): LayerTiming {
     { component: 'dram', action: 'read', bits: wb, count: actWords + wgtWords + reloadWords },
     { component: 'dram', action: 'write', bits: wb, count: drained },
   ];
+  // Words the array exchanges with its buffers (operands in, partial sums in and out).
+  const arrayBits = ibufReads * actBits + wbufReads * wgtBits + (obufWrites + obufReads) * accBits;
   const peak = (N * M * mode.lanes) / mode.passes;
   const t = mapping.tile;
   return {
     cycles: res.endCycle,
     computeCycles: res.computeCycles,
     stallCycles: { dram_read: res.inputStall, dram_write: res.outputStall },
-    macsExecuted: layer.macs,
+    macsExecuted: atoms?.executedMacs ?? layer.macs,
     peakMacsPerCycle: peak,
     traffic: {
       dram: { readBytes: bytes(actWords + wgtWords + reloadWords), writeBytes: bytes(drained) },
@@ -120,7 +128,7 @@ function macLayer(layer: Layer, p: BitfusionParams): LayerTiming {
       filter_sram: { readBytes: (wbufReads * wgtBits) / 8, writeBytes: bytes(wgtWords) },
       ofmap_sram: { readBytes: (obufReads * accBits) / 8 + bytes(drained), writeBytes: (obufWrites * accBits) / 8 + bytes(reloadWords) },
     },
-    actions,
+    actions: p.energyModel === 'eyeriss-normalized' ? eyerissActions(actions, layer.macs, arrayBits) : actions,
     details: {
       fused_bits: `${mode.fusedBits[0]}x${mode.fusedBits[1]}`,
       products_per_fu: mode.lanes,
@@ -132,12 +140,42 @@ function macLayer(layer: Layer, p: BitfusionParams): LayerTiming {
       mappings_evaluated: evaluated,
       psum_spill_bytes: spillBits / 8,
       dram_words_per_cycle_needed: res.computeCycles > 0 ? (actWords + wgtWords + reloadWords + drained) / res.computeCycles : 0,
+      ...atoms?.details,
     },
   };
 }
 
+/** Bits of one word of Eyeriss's normalized energy model. */
+const EYERISS_WORD_BITS = 16;
+
+/**
+ * The actions of a layer recounted for Eyeriss's normalized energy model (energyModel
+ * = eyeriss-normalized): one ALU action and four PE register-file accesses per MAC
+ * (an Eyeriss PE reads its input, weight and partial sum from its scratchpads and
+ * writes the sum back), one array transfer per 16-bit word between the buffers and
+ * the PEs, one global-buffer access per 16-bit word of every buffer read or write
+ * (the three buffers are Eyeriss's global buffer),
+ * one DRAM access per 16-bit word moved off chip.
+ */
+function eyerissActions(actions: readonly ActionCount[], macs: number, arrayBits: number): ActionCount[] {
+  const words = (a: ActionCount) => (a.count * a.bits) / EYERISS_WORD_BITS;
+  const out: ActionCount[] = [
+    { component: 'alu', action: 'mac', bits: EYERISS_WORD_BITS, count: macs },
+    { component: 'pe_rf', action: 'access', bits: EYERISS_WORD_BITS, count: 4 * macs },
+    { component: 'array', action: 'transfer', bits: EYERISS_WORD_BITS, count: arrayBits / EYERISS_WORD_BITS },
+  ];
+  for (const a of actions) {
+    if (a.component.endsWith('_sram') || a.component === 'dram') out.push({ ...a, bits: EYERISS_WORD_BITS, count: words(a) });
+    else if (a.component === 'vector_unit') out.push(a);
+  }
+  return out;
+}
+
 /** Times one layer of any operator on a BitFusion design. */
-export function simulateBitfusionLayer(layer: Layer, arch: QualifiedArch<BitfusionParams>): LayerTiming {
+export function simulateBitfusionLayer(layer: Layer, arch: QualifiedArch<BitfusionParams>, ctx: SimContext): LayerTiming {
+  const p = arch.params;
+  if (layer.gemm) return macLayer(layer, p, ctx);
   // Pooling, batch-norm, ReLU and add stream through the post-processing unit as in the systolic kind.
-  return layer.gemm ? macLayer(layer, arch.params) : elementwiseLayer(layer, arch.params);
+  const t = elementwiseLayer(layer, p);
+  return p.energyModel === 'eyeriss-normalized' ? { ...t, actions: eyerissActions(t.actions, 0, 0) } : t;
 }

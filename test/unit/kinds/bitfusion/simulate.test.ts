@@ -193,7 +193,7 @@ describe('bitfusion: storage of operands', () => {
   const layer = w.layers[0]!;
 
   it('packed: operands move at their bits; datapath: at least maxBits (16-bit Eyeriss)', () => {
-    const packed = layerProblem(layer, bf('bitfusion/isca18-eyeriss').params);
+    const packed = layerProblem(layer, bf('bitfusion/isca18-eyeriss', ['outputStorage=requantized']).params);
     expect([packed.actBits, packed.wgtBits, packed.outBits]).toEqual([4, 4, 4]);
     const eyeriss = layerProblem(layer, bf('bitfusion/eyeriss-16bit').params);
     expect([eyeriss.actBits, eyeriss.wgtBits, eyeriss.outBits]).toEqual([16, 16, 16]);
@@ -204,7 +204,7 @@ describe('bitfusion: storage of operands', () => {
     expect(p.outBits).toBe(32);
     // Untiled, so no partial sums spill: the writes are the finished outputs only.
     const a = simulate(bf('bitfusion/isca18-eyeriss', ['outputStorage=accumulator', 'mapping.tiling=untiled']), w).layers[0]!;
-    const q = simulate(bf('bitfusion/isca18-eyeriss', ['mapping.tiling=untiled']), w).layers[0]!;
+    const q = simulate(bf('bitfusion/isca18-eyeriss', ['outputStorage=requantized', 'mapping.tiling=untiled']), w).layers[0]!;
     expect(q.traffic['dram']!.writeBytes).toBe((16 * 4096 * 4) / 8);
     expect(a.traffic['dram']!.writeBytes).toBe(8 * q.traffic['dram']!.writeBytes);
   });
