@@ -3,8 +3,9 @@
  *
  *   npm run build && node dist/calibration/gpu/reproduce.js
  *
- * writes results/reproduced/gpu-sparse-crossover.md, cnn-benchmark.md and
- * gpu-h100-calibration.md. Every number in them comes from calibration/gpu/reports.ts.
+ * writes results/reproduced/gpu-sparse-crossover.md, cnn-benchmark.md,
+ * gpu-h100-calibration.md and gpu-h100-sparse24.md. Every number in them comes
+ * from calibration/gpu/reports.ts and sparse24.ts.
  */
 import { join } from 'node:path';
 import { packageRoot } from '../../src/core/paths.js';
@@ -20,6 +21,7 @@ import {
   spmmCrossovers,
   type CrossoverCheck,
 } from './reports.js';
+import { sparse24Markdown, sparse24Rows } from './sparse24.js';
 
 const out = (name: string) => join(packageRoot, 'results', 'reproduced', name);
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -159,4 +161,5 @@ ${table(
 writeFileAtomic(out('gpu-h100-calibration.md'), calibrationPage());
 writeFileAtomic(out('cnn-benchmark.md'), benchmarkPage());
 writeFileAtomic(out('gpu-sparse-crossover.md'), crossoverPage());
-console.log(`wrote ${['gpu-h100-calibration.md', 'cnn-benchmark.md', 'gpu-sparse-crossover.md'].map(out).join(', ')}`);
+writeFileAtomic(out('gpu-h100-sparse24.md'), sparse24Markdown(sparse24Rows()));
+console.log(`wrote ${['gpu-h100-calibration.md', 'cnn-benchmark.md', 'gpu-sparse-crossover.md', 'gpu-h100-sparse24.md'].map(out).join(', ')}`);
