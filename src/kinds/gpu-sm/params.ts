@@ -220,8 +220,13 @@ export const gpuSchema = z.strictObject({
       }),
       loadsInFlight: param(z.number().int().positive(), 1, {
         unit: 'loads/warp',
-        description: 'Independent global loads a warp keeps in flight in gather kernels (CSR SpMM, direct sparse)',
+        description: 'Independent global loads a warp keeps in flight in gather kernels (CSR SpMM)',
         source: 'fitted (calibration/gpu/fit.ts)',
+      }),
+      smLoadsInFlight: param(z.number().positive(), 96, {
+        unit: 'warp loads/SM',
+        description: 'Warp-wide global loads one SM keeps in flight through its L1 (pending-request entries): bounds the direct sparse convolution by Little\'s law, loads per cycle ≤ this / mean load latency',
+        source: 'fitted on the H100 direct-sparse measurements (calibration/gpu/fit-direct.ts)',
       }),
     },
     'Kernel efficiencies not given by datasheets',

@@ -10,21 +10,36 @@
  * output pixels. The sub-batch reuses each weight `subBatch` times from
  * registers; larger sub-batches mean fewer, longer blocks and more input per
  * block competing for L1 and L2 (the seed picks it per layer).
+ *
+ * What the L1 keeps is simulated, not assumed: the resident blocks of one SM
+ * (grid channel-fastest, blocks dealt to the SMs in turn) walk their real CSR
+ * rows in step, tap by tap, through an LRU model of the L1 left beside their
+ * SMEM, in 32-byte sectors of the input rows each tap's warps read. Taps of one
+ * input channel in one block, and blocks of the same images on the same SM
+ * (deep layers: many output channels, few pixels), hit; blocks of different
+ * images (wide layers: few output channels) share nothing.
+ *
+ * The load pipe is also bounded by latency (Little's law): an SM keeps at most
+ * `efficiency.smLoadsInFlight` warp-wide loads in flight through its L1, each
+ * for the L1 hit latency, or the L2 latency (plus DRAM's for the input share
+ * that misses L2) when the LRU model says it missed; so a block step's loads
+ * take at least loads × mean latency / loads in flight. The measured H100
+ * times are flat in the sub-batch, as this bound is, and not as the sub-batch's
+ * fewer SMEM reads per load would make them.
  */
 import { weightMask } from '../../../workload/sparsity.js';
 import type { Layer } from '../../../workload/layer.js';
 import type { WorkloadKey } from '../../../workload/sparsity.js';
-import { blocksPerSm } from '../chip.js';
+import { blocksPerSm, memoryShare } from '../chip.js';
 import { runKernel } from './kernel.js';
 import { algorithmRun, type AlgorithmRun, type LayerCtx } from './plan.js';
 
-/** Per output channel: the unified (largest) row length and the mean number of distinct (c, r) input rows a row touches. */
+/** CSR shape of a layer's weights: rows (output channels), columns, nonzeros and the unified (largest) row length. */
 export interface CsrRows {
   rows: number;
   cols: number;
   nnz: number;
   maxRow: number;
-  meanDistinctRows: number;
 }
 
 const csrCache = new WeakMap<Layer, Map<string, CsrRows>>();
@@ -34,39 +49,195 @@ export function csrRows(layer: Layer, workload: WorkloadKey, seed: number): CsrR
   const key = `${workload.name}\u0000${seed}`;
   const cached = csrCache.get(layer)?.get(key);
   if (cached) return cached;
-  const conv = layer.conv!;
   const mask = weightMask(layer, workload, seed);
-  const rows = conv.k;
+  const rows = layer.conv!.k;
   const cols = mask.length / rows;
   let nnz = 0;
   let maxRow = 0;
-  let distinct = 0;
   for (let k = 0; k < rows; k++) {
     let n = 0;
-    let lastCr = -1;
-    let d = 0;
-    for (let i = 0; i < cols; i++) {
-      if (mask[k * cols + i] === 0) continue;
-      n++;
-      const cr = Math.floor(i / conv.s);
-      // Taps are sorted, so a (c, r) row's taps are consecutive.
-      if (cr !== lastCr) d++;
-      lastCr = cr;
-    }
+    for (let i = 0; i < cols; i++) if (mask[k * cols + i] !== 0) n++;
     nnz += n;
     maxRow = Math.max(maxRow, n);
-    distinct += d;
   }
-  const out = { rows, cols, nnz, maxRow, meanDistinctRows: distinct / rows };
+  const out = { rows, cols, nnz, maxRow };
   if (!csrCache.has(layer)) csrCache.set(layer, new Map());
   csrCache.get(layer)!.set(key, out);
   return out;
 }
 
+const tapCache = new WeakMap<Layer, Map<string, Int32Array>>();
+
+/**
+ * The CSR column indices (taps c·R·S + r·S + s, sorted) of every output channel,
+ * K × maxRow: a row shorter than the unified length is padded with its last tap —
+ * the seed pads with zeros beside the real ones, so the padding reads what they read.
+ */
+function csrTaps(layer: Layer, workload: WorkloadKey, seed: number, maxRow: number): Int32Array {
+  const key = `${workload.name}\u0000${seed}`;
+  const cached = tapCache.get(layer)?.get(key);
+  if (cached) return cached;
+  const mask = weightMask(layer, workload, seed);
+  const rows = layer.conv!.k;
+  const cols = mask.length / rows;
+  const taps = new Int32Array(rows * maxRow);
+  for (let k = 0; k < rows; k++) {
+    let n = 0;
+    for (let i = 0; i < cols; i++) if (mask[k * cols + i] !== 0) taps[k * maxRow + n++] = i;
+    for (let j = n; j < maxRow; j++) taps[k * maxRow + j] = n > 0 ? taps[k * maxRow + n - 1]! : 0;
+  }
+  if (!tapCache.has(layer)) tapCache.set(layer, new Map());
+  tapCache.get(layer)!.set(key, taps);
+  return taps;
+}
+
+/** L1 sector size: misses fetch 32-byte sectors from L2. */
+const SECTOR = 32;
+
+/** What one SM's resident blocks run: the grid shape, the block, the L1 beside their SMEM. */
+interface SmShare {
+  /** Blocks of the grid (K × sub-batches, channel fastest), blocks resident per SM, SMs. */
+  ctas: number;
+  resident: number;
+  sms: number;
+  sb: number;
+  threads: number;
+  steps: number;
+  /** L1 bytes left for data. */
+  l1Bytes: number;
+  eb: number;
+}
+
+/**
+ * Input bytes one SM fetches from L2 in one main-loop step of its resident blocks
+ * (a steady-state step: the step after the middle one, its predecessor warming
+ * the L1). Blocks are dealt to the SMs in turn, so SM 0 holds blocks 0, S, 2S, …
+ * (S SMs): output channel id mod K, images id div K — blocks of the same
+ * sub-batch read the same input. They walk their CSR rows in step (every row has
+ * the unified length); per tap and image the block's warps read, for each output
+ * row of the step's pixels, one run of input elements — the sectors it touches go
+ * through an LRU cache of input rows (exact LRU over (images, channel, row),
+ * sectors merged per row). Also returns the fraction of those runs that missed
+ * (fetched at least one sector): the loads that wait for the L2.
+ */
+function l1Fills(layer: Layer, taps: Int32Array, maxRow: number, m: SmShare): { bytes: number; missRate: number } {
+  const g = layer.conv!;
+  const hp = g.h + 2 * g.padH;
+  const wp = g.w + 2 * g.padW;
+  const pq = g.oh * g.ow;
+  const rs = g.r * g.s;
+  const cPerGroup = g.c / g.groups;
+  const kPerGroup = g.k / g.groups;
+  const imageBytes = g.c * hp * wp * m.eb;
+  const blocks: Array<{ k: number; slot: number }> = [];
+  const slotOf = new Map<number, number>();
+  for (let i = 0; i < m.resident && i * m.sms < m.ctas; i++) {
+    const id = i * m.sms;
+    const images = Math.floor(id / g.k);
+    if (!slotOf.has(images)) slotOf.set(images, slotOf.size);
+    blocks.push({ k: id % g.k, slot: slotOf.get(images)! });
+  }
+  // Rows are keyed (sub-batch slot, image, channel, input row); lo/hi hold sector + 1 (0: not cached).
+  const keys = slotOf.size * m.sb * g.c * hp;
+  const lo = new Float64Array(keys);
+  const hi = new Float64Array(keys);
+  const prev = new Int32Array(keys).fill(-1);
+  const next = new Int32Array(keys).fill(-1);
+  let head = -1;
+  let tail = -1;
+  let used = 0;
+  const unlink = (key: number) => {
+    const a = prev[key]!;
+    const b = next[key]!;
+    if (a >= 0) next[a] = b;
+    else head = b;
+    if (b >= 0) prev[b] = a;
+    else tail = a;
+  };
+  const pushFront = (key: number) => {
+    prev[key] = -1;
+    next[key] = head;
+    if (head >= 0) prev[head] = key;
+    head = key;
+    if (tail < 0) tail = key;
+  };
+  /** Reads sectors [u0, u1] of row `key`; returns the sectors fetched. */
+  const read = (key: number, u0: number, u1: number): number => {
+    let fetched: number;
+    if (lo[key] === 0) {
+      fetched = u1 - u0 + 1;
+      lo[key] = u0 + 1;
+      hi[key] = u1 + 1;
+    } else {
+      unlink(key);
+      const a = Math.min(lo[key]!, u0 + 1);
+      const b = Math.max(hi[key]!, u1 + 1);
+      fetched = b - a - (hi[key]! - lo[key]!);
+      lo[key] = a;
+      hi[key] = b;
+    }
+    pushFront(key);
+    used += fetched;
+    while (used * SECTOR > m.l1Bytes && tail >= 0 && tail !== key) {
+      const t = tail;
+      used -= hi[t]! - lo[t]! + 1;
+      lo[t] = 0;
+      unlink(t);
+    }
+    return fetched;
+  };
+  let runs = 0;
+  let missed = 0;
+  const step = (t: number): number => {
+    runs = 0;
+    missed = 0;
+    const a = t * m.threads;
+    const b = Math.min(pq, a + m.threads);
+    const p0 = Math.floor(a / g.ow);
+    const p1 = Math.floor((b - 1) / g.ow);
+    let sectors = 0;
+    for (let j = 0; j < maxRow; j++) {
+      for (const blk of blocks) {
+        const tap = taps[blk.k * maxRow + j]!;
+        const c = Math.floor(blk.k / kPerGroup) * cPerGroup + Math.floor(tap / rs);
+        const r = Math.floor((tap % rs) / g.s);
+        const sCol = tap % g.s;
+        for (let img = 0; img < m.sb; img++) {
+          const rowBase = (blk.slot * m.sb + img) * g.c * hp + c * hp;
+          const imageBase = img * imageBytes;
+          for (let op = p0; op <= p1; op++) {
+            const q0 = op === p0 ? a - op * g.ow : 0;
+            const q1 = op === p1 ? b - 1 - op * g.ow : g.ow - 1;
+            const y = op * g.strideH + r;
+            const start = imageBase + ((c * hp + y) * wp + q0 * g.strideW + sCol) * m.eb;
+            const end = imageBase + ((c * hp + y) * wp + q1 * g.strideW + sCol) * m.eb + m.eb - 1;
+            const fetched = read(rowBase + y, Math.floor(start / SECTOR), Math.floor(end / SECTOR));
+            sectors += fetched;
+            runs++;
+            if (fetched > 0) missed++;
+          }
+        }
+      }
+    }
+    return sectors;
+  };
+  const t0 = Math.max(0, Math.floor(m.steps / 2) - 1);
+  if (m.steps > 1) step(t0);
+  const bytes = step(Math.min(m.steps - 1, t0 + 1)) * SECTOR;
+  return { bytes, missRate: runs > 0 ? missed / runs : 0 };
+}
+
 const MAX_THREADS = 256;
 
+/**
+ * Cycles a warp load that hits the L1 holds its slot, issue to data back. Guess between
+ * gpgpu-sim SM7_QV100's L1 latency of 20 (numbers.md §E) and the 30–40 Hopper microbenchmarks
+ * report (U); the fit of smLoadsInFlight barely depends on it (16 or 48 cycles: same value, ±2 % error).
+ */
+const L1_HIT_CYCLES = 32;
+
 /** The seed's kernel with sub-batch `sb`. */
-function withSubBatch(c: LayerCtx, csr: CsrRows, sb: number): AlgorithmRun | undefined {
+function withSubBatch(c: LayerCtx, csr: CsrRows, taps: Int32Array, sb: number): AlgorithmRun | undefined {
   const p = c.p;
   const g = c.layer.conv!;
   const eb = c.inBytes;
@@ -83,23 +254,29 @@ function withSubBatch(c: LayerCtx, csr: CsrRows, sb: number): AlgorithmRun | und
   const stride = g.strideW;
   // Expected 128-byte L1 lines a warp's unaligned, stride-spaced span of 32 inputs touches.
   const wavefronts = (32 * stride * eb) / 128 + 1;
-  const lsu = warps * nnz * (sb * wavefronts + 1);
+  // Per nonzero and warp: the sub-batch's input loads plus the two SMEM broadcasts (offset, value).
+  const lsu = warps * nnz * (sb * wavefronts + 2);
   const issue = (warps * nnz * (2 + 2 * sb)) / p.sm.subPartitions;
   const fma = (threads * nnz * sb) / p.sm.fp32Lanes;
-  // L1 serves the taps of one (c, r) input row from one fetch while the block's
-  // rows fit beside the other resident blocks; otherwise every tap refetches.
-  const segment = threads * stride * eb;
-  const rowsPerStep = csr.meanDistinctRows * sb * segment;
-  const l1Free = Math.max(0, p.sm.l1KiB * 1024 - resident * block.smemBytes);
-  const l2Loads = resident * rowsPerStep <= l1Free ? rowsPerStep : nnz * sb * segment;
+  // Input through L2: the L1 misses of a step of this SM's resident blocks, shared out per block.
+  const l1Bytes = Math.max(0, p.sm.l1KiB * 1024 - resident * block.smemBytes);
+  const smBlocks = Math.min(resident, Math.ceil(ctas / p.sms));
+  const fills = l1Fills(c.layer, taps, nnz, { ctas, resident: smBlocks, sms: p.sms, sb, threads, steps, l1Bytes, eb });
+  const l2Loads = fills.bytes / smBlocks;
   const stores = threads * sb * c.outBytes;
   // DRAM: a sub-batch's input serves the blocks of all K channels; they share it in L2
   // when the sub-batches in flight fit, else each wave of channel blocks reads it again.
   const imageBytes = g.c * (g.h + 2 * g.padH) * (g.w + 2 * g.padW) * eb;
-  const inFlight = Math.max(1, Math.ceil((p.sms * resident) / g.k));
-  const passes = inFlight * sb * imageBytes <= c.l2Usable ? 1 : Math.ceil(g.k / (p.sms * resident));
+  const subBatchesInFlight = Math.max(1, Math.ceil((p.sms * resident) / g.k));
+  const passes = subBatchesInFlight * sb * imageBytes <= c.l2Usable ? 1 : Math.ceil(g.k / (p.sms * resident));
   const inputDram = c.residency.inputs ? 0 : Math.min(ctas * steps * l2Loads, c.tensorBytes.inputs * passes);
   const csrBytes = nnz * (eb + 4);
+  // Latency (Little's law over the SM's loads in flight): an L1 miss waits for the L2, and for
+  // DRAM in the share of the input that misses L2. Per block step on the shared load pipe.
+  const lat = memoryShare(p, Math.min(p.sms, ctas), c.clockMHz);
+  const missLatency = lat.l2LatencyCycles + (inputDram / Math.max(1, ctas * steps * l2Loads)) * lat.dramLatencyCycles;
+  const loadLatency = L1_HIT_CYCLES + fills.missRate * missLatency;
+  const latencyBound = (warps * nnz * sb * loadLatency) / p.efficiency.smLoadsInFlight;
   const outDram = c.residency.outputs ? 0 : c.tensorBytes.outputs;
   const macs = g.k * nnz * g.n * pq;
   const kernel = {
@@ -109,10 +286,11 @@ function withSubBatch(c: LayerCtx, csr: CsrRows, sb: number): AlgorithmRun | und
     program: {
       steps,
       mathCycles: Math.max(issue, fma) / p.efficiency.ffmaIssue,
-      lsuCycles: lsu,
+      lsuCycles: Math.max(lsu, latencyBound),
       l2Bytes: l2Loads + stores,
       dramBytes: (inputDram + outDram) / (ctas * steps),
-      stages: p.efficiency.loadsInFlight,
+      // The step's loads spread over it (their latency is in latencyBound): the next step's stream behind this one's.
+      stages: 2,
       prologue: { cycles: (2 * nnz) / warps + 32, l2Bytes: csrBytes, dramBytes: c.residency.weights ? 0 : (g.k * csrBytes) / ctas },
       epilogue: { cycles: 0, l2Bytes: 0, dramBytes: 0 },
     },
@@ -139,10 +317,11 @@ function withSubBatch(c: LayerCtx, csr: CsrRows, sb: number): AlgorithmRun | und
 export function directSparse(c: LayerCtx): AlgorithmRun | undefined {
   if (!c.layer.weights || !c.layer.conv) return undefined;
   const csr = csrRows(c.layer, c.sim.workload, c.sim.seed);
+  const taps = csrTaps(c.layer, c.sim.workload, c.sim.seed, csr.maxRow);
   const sbs = c.p.subBatch === 'auto' ? [1, 2, 4, 8].filter((s) => s === 1 || s <= c.layer.conv!.n) : [c.p.subBatch];
   let best: AlgorithmRun | undefined;
   for (const sb of sbs) {
-    const r = withSubBatch(c, csr, sb);
+    const r = withSubBatch(c, csr, taps, sb);
     if (r && (!best || r.cycles < best.cycles)) best = r;
   }
   return best;
