@@ -106,7 +106,6 @@ describe('built-in networks', () => {
       expect(w.layers.every((l) => l.batch === w.batch)).toBe(true);
       expect(w.published).toBeDefined();
       expect(w.published?.macs).toBeDefined();
-      expect(w.published?.params).toBeDefined();
     });
 
     it('matches the published MAC count within tolerance', () => {
@@ -118,7 +117,8 @@ describe('built-in networks', () => {
       ).toBe(true);
     });
 
-    it('matches the published parameter count within tolerance', () => {
+    // Every source publishes MACs; the BitFusion authors' Eyeriss traces (results/eyeriss_results.csv) give no parameter count.
+    it.runIf(w.published?.params !== undefined)('matches the published parameter count within tolerance', () => {
       const pub = w.published!;
       const params = totalParams(w);
       expect(
