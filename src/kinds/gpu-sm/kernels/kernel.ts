@@ -51,7 +51,10 @@ export function runKernel(p: GpuParams, spec: KernelSpec, clockMHz: number): Ker
   const resident = blocksPerSm(p, spec.block);
   if (resident === 0 || spec.ctas <= 0) return undefined;
   const perSm = Math.ceil(spec.ctas / p.sms);
-  const share = memoryShare(p, Math.min(p.sms, spec.ctas), clockMHz);
+  // The busiest SM is simulated; L2/DRAM bandwidth goes to SMs as they demand it, so over the kernel the
+  // busiest one holds its work's share of it (ctas / perSm SMs' worth), not 1 / sms: SMs with fewer blocks
+  // finish early and leave it theirs (a static 1 / sms share made more SMs slower on one-wave kernels).
+  const share = memoryShare(p, spec.ctas / perSm, clockMHz);
   const sm = runSm(spec.program, resident, perSm, share);
   const compute = Math.min(sm.cycles, Math.max(sm.mathBusy, sm.lsuBusy));
   const memory = sm.cycles - compute;
