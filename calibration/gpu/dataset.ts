@@ -155,11 +155,12 @@ export function powerGemmSamples(): Sample[] {
 /**
  * The `--set` overrides that put the h100 preset in a sample's measured conditions:
  * the layer repeated back to back (L2 stays warm), NCHW activations for the fp32/TF32
- * convolutions (measure.py keeps PyTorch's default layout; fp16 runs channels-last),
+ * convolutions and the memory-bound layers (measure.py keeps PyTorch's default layout;
+ * fp16 convolutions run channels-last),
  * and the library algorithm when it was fixed.
  */
 export function measurementSets(s: Sample): string[] {
-  const sets = ['l2Residency=repeat', `activationLayout=${s.group === 'conv' && s.format !== 'fp16' ? 'nchw' : 'nhwc'}`];
+  const sets = ['l2Residency=repeat', `activationLayout=${(s.group === 'conv' && s.format !== 'fp16') || s.group === 'eltwise' ? 'nchw' : 'nhwc'}`];
   if (s.algorithm) sets.push(`algorithm=${s.algorithm}`);
   return [...sets, ...(s.sets ?? [])];
 }

@@ -40,7 +40,7 @@ describe('h100-sxm5 preset vs H100 measurements', () => {
     const fit = stats((c) => GROUPS.dense(c) && !c.sample.heldOut);
     const held = stats((c) => GROUPS.dense(c) && c.sample.heldOut);
     expect(fit.time.median).toBeLessThan(0.1);
-    // The goal (10 %) is narrowly missed held out: 10.6 % with every parameter as calibration/gpu/fit.ts fits it.
+    // The goal (10 %) is narrowly missed held out: 10.8 % with every parameter as calibration/gpu/fit.ts fits it.
     expect(held.time.median).toBeLessThan(0.11);
     expect(fit.power.median).toBeLessThan(0.1);
     expect(held.power.median).toBeLessThan(0.1);
@@ -48,6 +48,12 @@ describe('h100-sxm5 preset vs H100 measurements', () => {
 
   it('memory-bound layers: median time error within 10 % on the fit set (streaming ReLU and batch-norm)', () => {
     expect(stats((c) => GROUPS['memory-bound'](c) && !c.sample.heldOut).time.median).toBeLessThan(0.1);
+  });
+
+  it('memory-bound held out (add, max-pool with its int64 indices; fit-layout.ts never saw them): median within 10 %, worst within 15 %', () => {
+    const held = stats((c) => GROUPS['memory-bound'](c) && c.sample.heldOut);
+    expect(held.time.median).toBeLessThan(0.1);
+    expect(held.time.worst).toBeLessThan(0.15);
   });
 
   it('the power limit: kernels measured at 700 W are predicted throttled, the clock within 15 % median', () => {

@@ -68,7 +68,7 @@ export interface LayerPlan {
 export function planLayer(c: LayerCtx, requested: Algorithm): LayerPlan {
   const layer = c.layer;
   if (!layer.gemm) {
-    const run = runKernel(c.p, streamKernel(c.p, elementwiseWork(layer, c.residency)), c.clockMHz)!;
+    const run = runKernel(c.p, streamKernel(c.p, elementwiseWork(c.p, layer, c.residency)), c.clockMHz)!;
     return { chosen: algorithmRun('elementwise', [run], 0, c.p.sm.fp32Lanes, {}), alternatives: [] };
   }
   if (requested !== 'auto') {

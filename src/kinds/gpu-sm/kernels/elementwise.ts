@@ -41,9 +41,10 @@ export function streamKernel(p: GpuParams, w: StreamWork): KernelSpec {
   const steps = ctas * STEPS;
   const warps = THREADS / 32;
   const l1 = w.readBytes + (w.extraL1Bytes ?? 0);
+  const instructions = w.ops + (w.extraInstructions ?? 0);
   // Per warp and step: a vector load, a vector store, loop/address work, then the ops and extra instructions of its threads.
   const opsPerStep = w.ops / steps;
-  const issue = (warps * 4 + (w.ops + (w.extraInstructions ?? 0)) / steps / 32) / p.sm.subPartitions;
+  const issue = (warps * 4 + instructions / steps / 32) / p.sm.subPartitions;
   return {
     name: w.name,
     ctas,
@@ -52,14 +53,16 @@ export function streamKernel(p: GpuParams, w: StreamWork): KernelSpec {
       steps: STEPS,
       mathCycles: Math.max(issue, opsPerStep / p.sm.fp32Lanes) / p.efficiency.ffmaIssue,
       lsuCycles: (l1 + w.writeBytes) / steps / p.sm.l1BytesPerCycle,
-      l2Bytes: moved / steps,
+      l2Bytes: (w.readBytes + w.writeBytes) / steps,
       dramBytes: (w.dramReadBytes + w.dramWriteBytes) / steps,
       stages: STAGES,
       prologue: NO_PHASE,
       epilogue: NO_PHASE,
     },
-    math: w.ops > 0 ? [{ component: 'fma_fp32', format: 'fp32', count: w.ops }] : [],
-    registerAccesses: (w.ops * 3) + (moved / 4),
+    // Index and bounds arithmetic is priced as FP32-lane instructions (guess: an integer or compare
+    // instruction costs about an FMA's issue and operand collection, which the fitted FMA energy includes).
+    math: instructions > 0 ? [{ component: 'fma_fp32', format: 'fp32', count: instructions }] : [],
+    registerAccesses: instructions * 3 + moved / 4,
     traffic: {
       smem: { readBytes: 0, writeBytes: 0 },
       l1: { readBytes: l1, writeBytes: 0 },
@@ -69,18 +72,30 @@ export function streamKernel(p: GpuParams, w: StreamWork): KernelSpec {
   };
 }
 
-/** The streaming work of an element-wise or pooling layer. */
-export function elementwiseWork(layer: Layer, res: Residency): StreamWork {
+/**
+ * The streaming work of an element-wise or pooling layer, as PyTorch/cuDNN run it in
+ * `activationLayout`: max-pooling also writes an int64 index per output (PyTorch's CUDA
+ * max_pool2d computes them whether or not they are returned).
+ */
+export function elementwiseWork(p: GpuParams, layer: Layer, res: Residency): StreamWork {
   const e = layer.elementwise!;
   const read = (e.inputElements * layer.inputs.storageBits) / 8;
-  const write = (e.outputElements * layer.outputs.storageBits) / 8;
-  const pooling = layer.op === 'maxpool' || layer.op === 'avgpool';
-  // Instructions a thread spends per output element beyond the arithmetic (a guess from the
-  // kernels' structure): batch-norm finds its channel (integer divide) and loads scale and shift;
-  // pooling bounds-checks and loads every window tap.
-  const extra = layer.op === 'batchnorm' ? 12 : pooling ? 3 * e.opsPerOutput + 10 : layer.op === 'globalavgpool' ? e.opsPerOutput : 0;
+  const maxpool = layer.op === 'maxpool';
+  const write = (e.outputElements * layer.outputs.storageBits) / 8 + (maxpool ? e.outputElements * 8 : 0);
+  const pooling = maxpool || layer.op === 'avgpool';
+  const fitted = p.efficiency.layerInstructions;
+  // Thread instructions per output element beyond the arithmetic: max-pooling and batch-norm
+  // as fitted on the H100 per layout (64-bit index arithmetic of max_pool2d; per-element
+  // channel lookup of batch-norm); average pooling bounds-checks and loads every window
+  // tap (a guess from the kernels' structure).
+  const layout = p.activationLayout;
+  const extra = layer.op === 'batchnorm'
+    ? fitted.batchnorm[layout]
+    : maxpool
+      ? fitted.maxpool[layout]
+      : pooling ? 3 * e.opsPerOutput + 10 : layer.op === 'globalavgpool' ? e.opsPerOutput : 0;
   return {
-    name: `${layer.op} (streaming)`,
+    name: `${layer.op} (streaming, ${layout})`,
     readBytes: read,
     writeBytes: write,
     dramReadBytes: res.inputs ? 0 : read,

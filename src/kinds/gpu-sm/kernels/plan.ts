@@ -81,7 +81,10 @@ export function algorithmRun(algorithm: AlgorithmRun['algorithm'], runs: KernelR
  * Tensor-core convolutions need channels-last (NHWC) activations: with NCHW tensors
  * (activationLayout) cuDNN transposes the input to NHWC before and the output back
  * after a windowed or strided convolution (a 1×1 stride-1 convolution runs as a GEMM
- * on NCHW directly, unless `always`). The two transposes, or none.
+ * on NCHW directly, unless `always`). The two transposes, or none. They are timed as
+ * streaming passes (cuDNN's nchwToNhwcKernel/nhwcToNchwKernel tile through SMEM): timed
+ * at the rate of PyTorch's untiled copy (calibration/gpu/data/layout.csv, 0.5–1 TB/s on the
+ * H100) they would make the TF32 convolutions of conv.csv up to 2× slower than measured.
  */
 export function layoutKernels(c: LayerCtx, always = false): { before: KernelRun[]; after: KernelRun[] } {
   const g = c.layer.conv;
