@@ -1,6 +1,8 @@
 /**
  * Fits `efficiency.smLoadsInFlight` — the warp-wide global loads one SM keeps in
- * flight, which bound the direct sparse convolution by Little's law — to the
+ * flight, which bound the direct sparse convolution by Little's law — and
+ * `efficiency.blockDriftTaps` — how far co-resident blocks run apart, which sets
+ * what input they share in L1 — to the
  * H100 direct-sparse measurements (calibration/gpu/data/sparse.csv, every layer,
  * format, density and sub-batch of the fit set; the held-out layers of
  * dataset.ts are only reported), by a grid search minimising the weighted mean
@@ -10,7 +12,7 @@
  *
  *   npm run build && node dist/calibration/gpu/fit-direct.js
  *
- * The printed value goes into src/kinds/gpu-sm/params.ts (the h100 default) by hand.
+ * The printed values go into src/kinds/gpu-sm/params.ts (the h100 defaults) and arch/gpu/h100-sxm5.yaml by hand.
  */
 import { loadArch } from '../../src/config/arch.js';
 import type { QualifiedArch } from '../../src/kinds/kind.js';
@@ -33,21 +35,25 @@ export function ratioStats(samples: Sample[], ratios: number[]): { meanLog: numb
   return { meanLog, median: e[Math.floor(e.length / 2)] ?? 0, worst: e[e.length - 1] ?? 0 };
 }
 
-/** The grid search; returns the best value and the errors on the fit and held-out sets. */
-export function fitDirectSparse(grid: number[]) {
+const setsOf = (loads: number, drift: number) => [`efficiency.smLoadsInFlight=${loads}`, `efficiency.blockDriftTaps=${drift}`];
+
+/** The grid search over loads in flight × drift; returns the best pair and the errors on the fit and held-out sets. */
+export function fitDirectSparse(grid: number[], driftGrid: number[]) {
   const all = directSparseSamples();
   const fit = all.filter((s) => !s.heldOut);
   const held = all.filter((s) => s.heldOut);
-  let best: { value: number; cost: number } | undefined;
-  for (const v of grid) {
-    const sets = [`efficiency.smLoadsInFlight=${v}`];
-    const cost = ratioStats(fit, fit.map((s) => directSparseRatio(s, sets))).meanLog;
-    console.log(`  smLoadsInFlight ${v}: fit-set mean |log ratio| ${cost.toFixed(4)}`);
-    if (!best || cost < best.cost) best = { value: v, cost };
+  let best: { value: number; drift: number; cost: number } | undefined;
+  for (const d of driftGrid) {
+    for (const v of grid) {
+      const cost = ratioStats(fit, fit.map((s) => directSparseRatio(s, setsOf(v, d)))).meanLog;
+      console.log(`  smLoadsInFlight ${v}, blockDriftTaps ${d}: fit-set mean |log ratio| ${cost.toFixed(4)}`);
+      if (!best || cost < best.cost) best = { value: v, drift: d, cost };
+    }
   }
-  const sets = [`efficiency.smLoadsInFlight=${best!.value}`];
+  const sets = setsOf(best!.value, best!.drift);
   return {
     value: best!.value,
+    drift: best!.drift,
     fit: ratioStats(fit, fit.map((s) => directSparseRatio(s, sets))),
     heldOut: ratioStats(held, held.map((s) => directSparseRatio(s, sets))),
     counts: { fit: fit.length, heldOut: held.length },
@@ -55,9 +61,9 @@ export function fitDirectSparse(grid: number[]) {
 }
 
 if (process.argv[1]?.endsWith('fit-direct.js')) {
-  const r = fitDirectSparse([64, 80, 96, 112, 128, 160, 192]);
+  const r = fitDirectSparse([64, 80, 96, 112, 128, 160], [0, 16, 32, 64, 128, 256]);
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-  console.log(`fitted: efficiency.smLoadsInFlight=${r.value}`);
+  console.log(`fitted: efficiency.smLoadsInFlight=${r.value} efficiency.blockDriftTaps=${r.drift}`);
   for (const [name, s, n] of [['fit', r.fit, r.counts.fit], ['held-out', r.heldOut, r.counts.heldOut]] as const) {
     console.log(`time, ${name} (${n}): mean |log ratio| ${s.meanLog.toFixed(3)}, median ${pct(s.median)}, worst ${pct(s.worst)}`);
   }

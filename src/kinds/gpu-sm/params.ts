@@ -228,6 +228,30 @@ export const gpuSchema = z.strictObject({
         description: 'Warp-wide global loads one SM keeps in flight through its L1 (pending-request entries): bounds the direct sparse convolution by Little\'s law, loads per cycle ≤ this / mean load latency',
         source: 'fitted on the H100 direct-sparse measurements (calibration/gpu/fit-direct.ts)',
       }),
+      blockDriftTaps: param(z.number().nonnegative(), 128, {
+        unit: 'taps',
+        description: 'How far each resident block of the direct sparse convolution runs behind the block dispatched before it on its SM, in CSR taps: blocks are not held in step (no barrier after the CSR staging; the warp schedulers favour older warps), so blocks of the same images share input rows in L1 only within what the L1 keeps over that distance',
+        source: 'fitted on the H100 direct-sparse measurements with smLoadsInFlight (calibration/gpu/fit-direct.ts)',
+      }),
+      layerInstructions: group(
+        {
+          maxpool: group(
+            {
+              nchw: param(z.number().nonnegative(), 420, { unit: 'instructions/output', description: 'NCHW kernel (one output per thread, 64-bit index arithmetic)', source: 'fitted: calibration/gpu/fit-layout.ts on calibration/gpu/data/layout.csv (H100); other GPUs inherit it (guess)' }),
+              nhwc: param(z.number().nonnegative(), 500, { unit: 'instructions/output', description: 'NHWC kernel', source: 'fitted: calibration/gpu/fit-layout.ts on calibration/gpu/data/layout.csv (H100); other GPUs inherit it (guess)' }),
+            },
+            'PyTorch max_pool2d (CUDA; int64 indices always computed)',
+          ),
+          batchnorm: group(
+            {
+              nchw: param(z.number().nonnegative(), 78, { unit: 'instructions/element', description: 'NCHW kernel', source: 'fitted: calibration/gpu/fit-layout.ts on calibration/gpu/data/layout.csv (H100); other GPUs inherit it (guess)' }),
+              nhwc: param(z.number().nonnegative(), 50, { unit: 'instructions/element', description: 'NHWC kernel', source: 'fitted: calibration/gpu/fit-layout.ts on calibration/gpu/data/layout.csv (H100); other GPUs inherit it (guess)' }),
+            },
+            'Inference batch-norm (cuDNN bn_fw_inf in fp32, PyTorch element-wise in fp16)',
+          ),
+        },
+        'Thread instructions per output element beyond the arithmetic of memory-bound library kernels, per activation layout: they bound the kernels by issue',
+      ),
     },
     'Kernel efficiencies not given by datasheets',
   ),

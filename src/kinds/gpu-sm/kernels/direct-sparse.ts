@@ -106,6 +106,8 @@ interface SmShare {
   /** L1 bytes left for data. */
   l1Bytes: number;
   eb: number;
+  /** Taps each resident block runs behind the one dispatched before it. */
+  driftTaps: number;
 }
 
 /**
@@ -120,7 +122,7 @@ interface SmShare {
  * sectors merged per row). Also returns the fraction of those runs that missed
  * (fetched at least one sector): the loads that wait for the L2.
  */
-function l1Fills(layer: Layer, taps: Int32Array, maxRow: number, m: SmShare): { bytes: number; missRate: number } {
+function l1Fills(layer: Layer, taps: Int32Array, maxRow: number, m: SmShare): { bytes: number; missRate: number; pixels: number } {
   const g = layer.conv!;
   const hp = g.h + 2 * g.padH;
   const wp = g.w + 2 * g.padW;
@@ -188,43 +190,51 @@ function l1Fills(layer: Layer, taps: Int32Array, maxRow: number, m: SmShare): { 
   };
   let runs = 0;
   let missed = 0;
-  const step = (t: number): number => {
-    runs = 0;
-    missed = 0;
+  let sectors = 0;
+  const period = m.steps * maxRow;
+  /** Block `b` reads its tap at position `pos` of its walk (step-major, tap-minor), wrapped over the block's whole walk. */
+  const readTap = (blk: { k: number; slot: number }, pos: number) => {
+    const wrapped = ((pos % period) + period) % period;
+    const t = Math.floor(wrapped / maxRow);
+    const j = wrapped - t * maxRow;
     const a = t * m.threads;
     const b = Math.min(pq, a + m.threads);
     const p0 = Math.floor(a / g.ow);
     const p1 = Math.floor((b - 1) / g.ow);
-    let sectors = 0;
-    for (let j = 0; j < maxRow; j++) {
-      for (const blk of blocks) {
-        const tap = taps[blk.k * maxRow + j]!;
-        const c = Math.floor(blk.k / kPerGroup) * cPerGroup + Math.floor(tap / rs);
-        const r = Math.floor((tap % rs) / g.s);
-        const sCol = tap % g.s;
-        for (let img = 0; img < m.sb; img++) {
-          const rowBase = (blk.slot * m.sb + img) * g.c * hp + c * hp;
-          const imageBase = img * imageBytes;
-          for (let op = p0; op <= p1; op++) {
-            const q0 = op === p0 ? a - op * g.ow : 0;
-            const q1 = op === p1 ? b - 1 - op * g.ow : g.ow - 1;
-            const y = op * g.strideH + r;
-            const start = imageBase + ((c * hp + y) * wp + q0 * g.strideW + sCol) * m.eb;
-            const end = imageBase + ((c * hp + y) * wp + q1 * g.strideW + sCol) * m.eb + m.eb - 1;
-            const fetched = read(rowBase + y, Math.floor(start / SECTOR), Math.floor(end / SECTOR));
-            sectors += fetched;
-            runs++;
-            if (fetched > 0) missed++;
-          }
-        }
+    const tap = taps[blk.k * maxRow + j]!;
+    const c = Math.floor(blk.k / kPerGroup) * cPerGroup + Math.floor(tap / rs);
+    const r = Math.floor((tap % rs) / g.s);
+    const sCol = tap % g.s;
+    for (let img = 0; img < m.sb; img++) {
+      const rowBase = (blk.slot * m.sb + img) * g.c * hp + c * hp;
+      const imageBase = img * imageBytes;
+      for (let op = p0; op <= p1; op++) {
+        const q0 = op === p0 ? a - op * g.ow : 0;
+        const q1 = op === p1 ? b - 1 - op * g.ow : g.ow - 1;
+        const y = op * g.strideH + r;
+        const start = imageBase + ((c * hp + y) * wp + q0 * g.strideW + sCol) * m.eb;
+        const end = imageBase + ((c * hp + y) * wp + q1 * g.strideW + sCol) * m.eb + m.eb - 1;
+        const fetched = read(rowBase + y, Math.floor(start / SECTOR), Math.floor(end / SECTOR));
+        sectors += fetched;
+        runs++;
+        if (fetched > 0) missed++;
       }
     }
-    return sectors;
   };
+  const drift = m.driftTaps;
   const t0 = Math.max(0, Math.floor(m.steps / 2) - 1);
-  if (m.steps > 1) step(t0);
-  const bytes = step(Math.min(m.steps - 1, t0 + 1)) * SECTOR;
-  return { bytes, missRate: runs > 0 ? missed / runs : 0 };
+  // Warm for one step's walk, then count the next one (a single-step block starts cold).
+  for (let phase = m.steps > 1 ? 0 : 1; phase < 2; phase++) {
+    runs = 0;
+    missed = 0;
+    sectors = 0;
+    const base = (m.steps > 1 ? t0 + phase : 0) * maxRow;
+    for (let j = 0; j < maxRow; j++) blocks.forEach((blk, i) => readTap(blk, base + j - Math.round(i * drift)));
+  }
+  const bytes = sectors * SECTOR;
+  const measured = m.steps > 1 ? t0 + 1 : 0;
+  const pixels = Math.min(pq, (measured + 1) * m.threads) - measured * m.threads;
+  return { bytes, missRate: runs > 0 ? missed / runs : 0, pixels };
 }
 
 const MAX_THREADS = 256;
@@ -246,6 +256,9 @@ function withSubBatch(c: LayerCtx, csr: CsrRows, taps: Int32Array, sb: number): 
   const threads = Math.min(MAX_THREADS, Math.ceil(pq / 32) * 32);
   const warps = threads / 32;
   const steps = Math.ceil(pq / threads);
+  // The last step runs only the pixels left: per step, the mean warps and pixels.
+  const stepWarps = Math.ceil(pq / 32) / steps;
+  const stepPixels = pq / steps;
   const images = Math.ceil(g.n / sb);
   const ctas = g.k * images;
   const block = { threads, registersPerThread: 32 + 2 * sb, smemBytes: nnz * (eb + 4) };
@@ -255,15 +268,15 @@ function withSubBatch(c: LayerCtx, csr: CsrRows, taps: Int32Array, sb: number): 
   // Expected 128-byte L1 lines a warp's unaligned, stride-spaced span of 32 inputs touches.
   const wavefronts = (32 * stride * eb) / 128 + 1;
   // Per nonzero and warp: the sub-batch's input loads plus the two SMEM broadcasts (offset, value).
-  const lsu = warps * nnz * (sb * wavefronts + 2);
-  const issue = (warps * nnz * (2 + 2 * sb)) / p.sm.subPartitions;
-  const fma = (threads * nnz * sb) / p.sm.fp32Lanes;
+  const lsu = stepWarps * nnz * (sb * wavefronts + 2);
+  const issue = (stepWarps * nnz * (2 + 2 * sb)) / p.sm.subPartitions;
+  const fma = (stepPixels * nnz * sb) / p.sm.fp32Lanes;
   // Input through L2: the L1 misses of a step of this SM's resident blocks, shared out per block.
   const l1Bytes = Math.max(0, p.sm.l1KiB * 1024 - resident * block.smemBytes);
   const smBlocks = Math.min(resident, Math.ceil(ctas / p.sms));
-  const fills = l1Fills(c.layer, taps, nnz, { ctas, resident: smBlocks, sms: p.sms, sb, threads, steps, l1Bytes, eb });
-  const l2Loads = fills.bytes / smBlocks;
-  const stores = threads * sb * c.outBytes;
+  const fills = l1Fills(c.layer, taps, nnz, { ctas, resident: smBlocks, sms: p.sms, sb, threads, steps, l1Bytes, eb, driftTaps: p.efficiency.blockDriftTaps });
+  const l2Loads = (fills.bytes / smBlocks) * (stepPixels / fills.pixels);
+  const stores = stepPixels * sb * c.outBytes;
   // DRAM: a sub-batch's input serves the blocks of all K channels; they share it in L2
   // when the sub-batches in flight fit, else each wave of channel blocks reads it again.
   const imageBytes = g.c * (g.h + 2 * g.padH) * (g.w + 2 * g.padW) * eb;
@@ -276,7 +289,7 @@ function withSubBatch(c: LayerCtx, csr: CsrRows, taps: Int32Array, sb: number): 
   const lat = memoryShare(p, Math.min(p.sms, ctas), c.clockMHz);
   const missLatency = lat.l2LatencyCycles + (inputDram / Math.max(1, ctas * steps * l2Loads)) * lat.dramLatencyCycles;
   const loadLatency = L1_HIT_CYCLES + fills.missRate * missLatency;
-  const latencyBound = (warps * nnz * sb * loadLatency) / p.efficiency.smLoadsInFlight;
+  const latencyBound = (stepWarps * nnz * sb * loadLatency) / p.efficiency.smLoadsInFlight;
   const outDram = c.residency.outputs ? 0 : c.tensorBytes.outputs;
   const macs = g.k * nnz * g.n * pq;
   const kernel = {
@@ -297,8 +310,8 @@ function withSubBatch(c: LayerCtx, csr: CsrRows, taps: Int32Array, sb: number): 
     math: [{ component: c.fmaUnit.component === 'fma_fp16' ? 'fma_fp16' : 'fma_fp32', format: c.fmaUnit.format, count: macs }],
     registerAccesses: 4 * macs,
     traffic: {
-      smem: { readBytes: ctas * steps * warps * nnz * 8, writeBytes: ctas * csrBytes },
-      l1: { readBytes: ctas * steps * warps * nnz * sb * wavefronts * 128, writeBytes: 0 },
+      smem: { readBytes: ctas * steps * stepWarps * nnz * 8, writeBytes: ctas * csrBytes },
+      l1: { readBytes: ctas * steps * stepWarps * nnz * sb * wavefronts * 128, writeBytes: 0 },
       l2: { readBytes: ctas * (steps * l2Loads + csrBytes), writeBytes: ctas * steps * stores },
       dram: { readBytes: inputDram + (c.residency.weights ? 0 : g.k * csrBytes), writeBytes: outDram },
     },
