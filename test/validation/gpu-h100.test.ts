@@ -36,12 +36,11 @@ describe('h100-sxm5 preset vs H100 measurements', () => {
     expect(rows.filter((r) => r.group !== 'csr-spmm' && r.set === 'held-out').every((r) => r.n > 0)).toBe(true);
   });
 
-  it('dense layers: median time error within 10 % on the fit set (the goal) and 11 % held out; power within 10 %', () => {
+  it('dense layers: median time error within 10 % on the fit set and held out (the goal); power within 10 %', () => {
     const fit = stats((c) => GROUPS.dense(c) && !c.sample.heldOut);
     const held = stats((c) => GROUPS.dense(c) && c.sample.heldOut);
     expect(fit.time.median).toBeLessThan(0.1);
-    // The goal (10 %) is narrowly missed held out: 10.8 % with every parameter as calibration/gpu/fit.ts fits it.
-    expect(held.time.median).toBeLessThan(0.11);
+    expect(held.time.median).toBeLessThan(0.1);
     expect(fit.power.median).toBeLessThan(0.1);
     expect(held.power.median).toBeLessThan(0.1);
   });

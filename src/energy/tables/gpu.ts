@@ -28,15 +28,15 @@ const h100 = (value: number, unit: string, what: string, status: Sourced['status
 /** H100 SXM5 per-action energies. */
 export const gpuH100 = {
   /** Clock tree and idle pipelines of one SM for one cycle: the clock-dependent part of idle power. */
-  clockPjPerSmCycle: h100(263.9, 'pJ/(SM·cycle)', 'idle power at 1980 vs 345 MHz'),
-  fp32FmaPj: h100(17.66, 'pJ/FMA', 'FP32 FMA on CUDA cores, instruction issue and operand collection included'),
-  fp16FmaPj: h100(8.83, 'pJ/FMA', 'FP16 FMA (half an HFMA2)', 'U', 'guess: half the fitted FP32 FMA'),
-  int8DotPj: h100(4.415, 'pJ/MAC', 'int8 MAC of a DP4A', 'U', 'guess: a quarter of the fitted FP32 FMA'),
-  tensorTf32Pj: h100(2.319, 'pJ/MAC', 'TF32 tensor-core MAC'),
-  tensorFp16Pj: h100(1.163, 'pJ/MAC', 'FP16 tensor-core MAC (FP32 accumulation)'),
-  tensorBf16Pj: h100(1.163, 'pJ/MAC', 'BF16 tensor-core MAC (fitted together with FP16)'),
-  tensorFp8Pj: h100(0.885, 'pJ/MAC', 'FP8 tensor-core MAC'),
-  tensorInt8Pj: h100(1.099, 'pJ/MAC', 'INT8 tensor-core MAC'),
+  clockPjPerSmCycle: h100(265.0, 'pJ/(SM·cycle)', 'idle power at 1980 vs 345 MHz'),
+  fp32FmaPj: h100(15.32, 'pJ/FMA', 'FP32 FMA on CUDA cores, instruction issue and operand collection included'),
+  fp16FmaPj: h100(7.66, 'pJ/FMA', 'FP16 FMA (half an HFMA2)', 'U', 'guess: half the fitted FP32 FMA'),
+  int8DotPj: h100(3.83, 'pJ/MAC', 'int8 MAC of a DP4A', 'U', 'guess: a quarter of the fitted FP32 FMA'),
+  tensorTf32Pj: h100(2.280, 'pJ/MAC', 'TF32 tensor-core MAC'),
+  tensorFp16Pj: h100(1.122, 'pJ/MAC', 'FP16 tensor-core MAC (FP32 accumulation)'),
+  tensorBf16Pj: h100(1.122, 'pJ/MAC', 'BF16 tensor-core MAC (fitted together with FP16)'),
+  tensorFp8Pj: h100(0.866, 'pJ/MAC', 'FP8 tensor-core MAC'),
+  tensorInt8Pj: h100(1.075, 'pJ/MAC', 'INT8 tensor-core MAC'),
   tensorInt4Pj: h100(0.58, 'pJ/MAC', 'INT4 tensor-core MAC (Hopper has none: for chips that do)', 'U', 'guess: half of INT8'),
-  l2PjPerByte: h100(68.4, 'pJ/B', 'L2 byte read or written, crossbar and the SM load/store work that moves it included'),
+  l2PjPerByte: h100(73.8, 'pJ/B', 'L2 byte read or written, crossbar and the SM load/store work that moves it included'),
 } as const satisfies Record<string, Sourced>;

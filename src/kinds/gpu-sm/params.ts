@@ -208,7 +208,7 @@ export const gpuSchema = z.strictObject({
         description: 'Fraction of the issue slots a CUDA-core GEMM main loop keeps busy (register-bank and dual-issue conflicts; cuBLAS SGEMM)',
         source: 'fitted (calibration/gpu/fit.ts)',
       }),
-      convFfmaIssue: param(z.number().gt(0).lte(1), 0.6, {
+      convFfmaIssue: param(z.number().gt(0).lte(1), 0.56, {
         unit: '-',
         description: 'The same for cuDNN CUDA-core convolution kernels (implicit GEMM on NCHW, direct, FFT GEMMs): gathers and predication cost issue slots',
         source: 'fitted (calibration/gpu/fit.ts)',
