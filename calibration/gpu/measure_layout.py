@@ -21,7 +21,8 @@ import time
 
 import torch
 import torch.nn.functional as F
-from torch.profiler import ProfilerActivity, profile
+
+from kernel_timing import kernel_time
 
 T0 = time.time()
 # Transpose shapes: a grid over channels and image sizes (not the held-out layers of dataset.ts).
@@ -32,23 +33,6 @@ BN = [(64, 256, 56), (64, 64, 112), (128, 512, 28), (32, 128, 56)]
 
 def log(*a):
     print(f"[{time.time() - T0:7.1f}s]", *a, flush=True)
-
-
-def kernel_time(fn, calls):
-    for _ in range(3):
-        fn()
-    torch.cuda.synchronize()
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        for _ in range(calls):
-            fn()
-        torch.cuda.synchronize()
-    total, names = 0.0, []
-    for ev in prof.events():
-        if str(getattr(ev, "device_type", "")).endswith("CUDA"):
-            total += ev.time_range.elapsed_us()
-            if ev.name not in names:
-                names.append(ev.name)
-    return total / calls, "|".join(x[:110] for x in names)
 
 
 def main():
@@ -66,7 +50,7 @@ def main():
     def row(op, fmt, shape, layout, bin_, bout, fn):
         try:
             calls = 20
-            us, names = kernel_time(fn, calls)
+            us, names, _ = kernel_time(fn, calls)
             n, c, h, ww = shape
             w.writerow(dict(op=op, format=fmt, n=n, c=c, h=h, w=ww, layout=layout, bytes_in=bin_, bytes_out=bout, kernel_us=f"{us:.3f}", calls=calls, kernels=names))
             f.flush()

@@ -26,7 +26,8 @@ import subprocess
 import time
 
 import torch
-from torch.profiler import ProfilerActivity, profile
+
+from kernel_timing import kernel_time
 
 # (name, m, k, n): the sparse operand is m x k (weights: filters x C*R*S), the dense one k x n.
 SHAPES = [
@@ -51,26 +52,6 @@ def sm_clock():
                               capture_output=True, text=True, timeout=10).stdout.strip()
     except Exception:
         return ""
-
-
-def kernel_time(fn, calls):
-    """GPU time per call (µs) summed over the kernels one call launches, and their names."""
-    for _ in range(3):
-        fn()
-    torch.cuda.synchronize()
-    t = time.time()
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        for _ in range(calls):
-            fn()
-        torch.cuda.synchronize()
-    host_us = (time.time() - t) / calls * 1e6
-    total, names = 0.0, []
-    for ev in prof.events():
-        if str(getattr(ev, "device_type", "")).endswith("CUDA"):
-            total += ev.time_range.elapsed_us()
-            if ev.name not in names:
-                names.append(ev.name)
-    return total / calls, "|".join(n[:110] for n in names), host_us
 
 
 def operands(m, k, n, dt):
