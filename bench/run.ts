@@ -60,6 +60,8 @@ const cases: Case[] = [
   { arch: 'multi-precision/drq-eyeriss-baseline', sets: ['atoms.skip=atoms'], ...resnetLayer },
   { arch: 'bitfusion/isca18-eyeriss', sets: [], ...bitfusionBenchmarks, targetS: 2 },
   { arch: 'bitfusion/eyeriss-16bit', sets: [], ...bitfusionBenchmarks },
+  { arch: 'bitfusion/isca18-eyeriss', sets: ['atoms.skip=atoms'], ...resnetLayer },
+  { arch: 'multi-precision/olaccel-like', sets: [], workload: 'resnet18' },
   { arch: 'gpu/h100-sxm5', sets: ['algorithm=auto'], ...resnet50Batch64 },
   ...['sparse-inner/extensor', 'sparse-inner/sparten', 'sparse-outer/outerspace', 'sparse-outer/sparch', 'sparse-row/gamma', 'sparse-row/matraptor'].map((arch) => ({ arch, sets: [], ...vggSparse })),
 ];
