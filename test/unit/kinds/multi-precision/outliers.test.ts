@@ -16,6 +16,7 @@ import { simulateMacLayer } from '../../../../src/kinds/multi-precision/simulate
 import { resolveNetwork, type Layer, type Workload } from '../../../../src/workload/layer.js';
 import type { SensitivityMap } from '../../../../src/workload/sparsity.js';
 import { networkSchema } from '../../../../src/workload/trace.js';
+import { convShapeArb } from './arbitraries.js';
 
 function design(extra: Record<string, unknown> = {}): MultiPrecisionParams {
   return qualifyArch({ kind: 'multi-precision', name: 'test', dram: { mode: 'calc' }, ...extra }, '<test>').params as MultiPrecisionParams;
@@ -132,17 +133,7 @@ describe('outlier mode by hand', () => {
 
 // ---------------------------------------------------------------- properties
 
-const shapeArb = fc
-  .record({
-    n: fc.integer({ min: 1, max: 2 }),
-    c: fc.integer({ min: 1, max: 24 }),
-    h: fc.integer({ min: 1, max: 12 }),
-    w: fc.integer({ min: 1, max: 12 }),
-    k: fc.integer({ min: 1, max: 30 }),
-    stride: fc.integer({ min: 1, max: 2 }),
-    pad: fc.integer({ min: 0, max: 1 }),
-  })
-  .chain((b) => fc.integer({ min: 1, max: Math.min(b.h, b.w) + 2 * b.pad }).map((r) => ({ ...b, r })));
+const shapeArb = convShapeArb({ c: 24, hw: 12, k: 30 });
 
 const designArb = fc.record({
   rows: fc.integer({ min: 1, max: 10 }),
