@@ -13,7 +13,7 @@ import { simulate } from '../../../../src/sim/run.js';
 import { resolveNetwork, type Layer, type Workload } from '../../../../src/workload/layer.js';
 import type { SensitivityMap } from '../../../../src/workload/sparsity.js';
 import { networkSchema } from '../../../../src/workload/trace.js';
-import { convShapeArb } from './arbitraries.js';
+import { convShapeArb, mapOf } from './fixtures.js';
 
 function design(extra: Record<string, unknown> = {}): MultiPrecisionParams {
   return qualifyArch({ kind: 'multi-precision', name: 'test', dram: { mode: 'calc' }, ...extra }, '<test>').params as MultiPrecisionParams;
@@ -44,14 +44,6 @@ function mac(layer: Layer, p: MultiPrecisionParams, map: SensitivityMap | undefi
   return simulateMacLayer(layer, p, map, { workload, seed: workload.seed });
 }
 
-/** A sensitivity map over the layer's input with regionH×regionW regions, sensitive where `bits` (cycled) says. */
-function mapOf(layer: Layer, region: [number, number], sensitive: (i: number) => boolean): SensitivityMap {
-  const g = layer.conv!;
-  const rows = Math.ceil(g.h / region[0]);
-  const cols = Math.ceil(g.w / region[1]);
-  const mask = new Uint8Array(g.n * rows * cols).map((_, i) => (sensitive(i) ? 1 : 0));
-  return { mask, n: g.n, rows, cols, regionH: region[0], regionW: region[1], h: g.h, w: g.w, perSample: mask.subarray(0, rows * cols).reduce((a, b) => a + b, 0) };
-}
 
 describe('multi-precision by hand', () => {
   // A 1×1 convolution over a 2×2 input with 2 channels and one filter, on 2 PE rows × 1 column.

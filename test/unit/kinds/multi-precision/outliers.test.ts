@@ -16,7 +16,7 @@ import { simulateMacLayer } from '../../../../src/kinds/multi-precision/simulate
 import { resolveNetwork, type Layer, type Workload } from '../../../../src/workload/layer.js';
 import type { SensitivityMap } from '../../../../src/workload/sparsity.js';
 import { networkSchema } from '../../../../src/workload/trace.js';
-import { convShapeArb } from './arbitraries.js';
+import { convShapeArb, mapOf } from './fixtures.js';
 
 function design(extra: Record<string, unknown> = {}): MultiPrecisionParams {
   return qualifyArch({ kind: 'multi-precision', name: 'test', dram: { mode: 'calc' }, ...extra }, '<test>').params as MultiPrecisionParams;
@@ -42,13 +42,6 @@ const mac = (l: Layer, p: MultiPrecisionParams, map?: SensitivityMap) => simulat
 const outlier = (extra: Record<string, unknown> = {}, outliers: Record<string, unknown> = {}) =>
   design({ precision: { mode: 'outlier' }, outliers: { activationFraction: 0.03, weightFraction: 0.03, ...outliers }, ...extra });
 
-function mapOf(layer: Layer, region: [number, number], sensitive: (i: number) => boolean): SensitivityMap {
-  const g = layer.conv!;
-  const rows = Math.ceil(g.h / region[0]);
-  const cols = Math.ceil(g.w / region[1]);
-  const mask = new Uint8Array(g.n * rows * cols).map((_, i) => (sensitive(i) ? 1 : 0));
-  return { mask, n: g.n, rows, cols, regionH: region[0], regionW: region[1], h: g.h, w: g.w, perSample: mask.subarray(0, rows * cols).reduce((a, b) => a + b, 0) };
-}
 
 describe('outlier choice', () => {
   it('takes the largest magnitudes, ties by position, never a zero', () => {
